@@ -1,0 +1,65 @@
+"""planforge: Vietnamese coordination plans (Kế hoạch phối hợp) as Word documents."""
+
+from ._context import template_context
+from ._errors import (
+    OutputError,
+    PlanforgeError,
+    PlanInputError,
+    PlanWarning,
+    Problem,
+    ProfileError,
+    RenderError,
+    TemplateError,
+)
+from ._loading import load_plan
+from ._models import (
+    Authority,
+    AuthorityType,
+    DocumentNumber,
+    Issuer,
+    IssuerKind,
+    Item,
+    ListStyle,
+    Part,
+    Plan,
+    Recipient,
+    Recipients,
+    SignatureBlock,
+    Task,
+    Title,
+)
+from ._profiles import Profile, builtin_profiles, load_profile
+from ._render import render_plan
+from ._version import __version__
+
+__all__ = [
+    "Authority",
+    "AuthorityType",
+    "DocumentNumber",
+    "Issuer",
+    "IssuerKind",
+    "Item",
+    "ListStyle",
+    "OutputError",
+    "Part",
+    "Plan",
+    "PlanInputError",
+    "PlanWarning",
+    "PlanforgeError",
+    "Problem",
+    "Profile",
+    "ProfileError",
+    "Recipient",
+    "Recipients",
+    "RenderError",
+    "SignatureBlock",
+    "Task",
+    "TemplateError",
+    "Title",
+    "__version__",
+    "builtin_profiles",
+    "load_plan",
+    "load_profile",
+    "render_plan",
+    "template_context",
+]

@@ -1,0 +1,159 @@
+"""Command-line adapter: parse arguments, call the API, report errors in one place."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from ._context import template_context
+from ._errors import PlanforgeError, PlanWarning
+from ._loading import load_plan
+from ._profiles import builtin_profiles, load_profile
+from ._render import render_plan
+from ._version import __version__
+
+__all__ = ["generate_plan_main", "planforge_main"]
+
+T = TypeVar("T")
+
+_PLAN_ARG = click.Path(dir_okay=False, path_type=Path)
+
+
+def _stderr() -> Console:
+    # made per call: tests swap sys.stderr, and a terminal may come and go
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _reported(debug: bool) -> Iterator[None]:
+    """The one place errors become messages and exit statuses; warnings are printed too."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlanWarning)
+        try:
+            yield
+        except PlanforgeError as exc:
+            _print_warnings(caught)
+            if debug:
+                raise
+            _stderr().print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise click.exceptions.Exit(exc.exit_code) from exc
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            _print_warnings(caught)
+            if debug:
+                raise
+            _stderr().print(
+                f"[bold red]error:[/] unexpected failure: {escape(type(exc).__name__)}: "
+                f"{escape(str(exc))}\n(run again with --debug for the traceback, and report it)"
+            )
+            raise click.exceptions.Exit(1) from exc
+    _print_warnings(caught)
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        _stderr().print(f"[yellow]warning:[/] {escape(str(w.message))}")
+
+
+_debug_option = click.option(
+    "--debug", is_flag=True, help="Show the Python traceback of an error."
+)
+
+
+def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
+    options = [
+        click.argument("plan_file", metavar="PLAN", type=_PLAN_ARG),
+        click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+            help="Output .docx (default: the plan's name with .docx, in the current folder).",
+        ),
+        click.option(
+            "--profile", metavar="NAME|FILE",
+            help=f"Format profile: {', '.join(builtin_profiles())}, or a profile file.",
+        ),
+        click.option(
+            "--template", type=click.Path(dir_okay=False, path_type=Path),
+            help="A customized Word template to render with.",
+        ),
+        click.option("--force", is_flag=True, help="Replace the output file if it exists."),
+        _debug_option,
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _render(plan_file: Path, output: Path | None, profile: str | None,
+            template: Path | None, force: bool, debug: bool) -> None:
+    with _reported(debug):
+        plan = load_plan(plan_file)
+        target = output if output is not None else Path(plan_file.stem + ".docx")
+        chosen = load_profile(profile) if profile is not None else None
+        render_plan(plan, target, template=template, profile=chosen, force=force)
+    _stderr().print(f"wrote {escape(str(target))}")
+
+
+@click.command(
+    name="generate-plan",
+    help="Render a plan (YAML or JSON) as a Word document.\n\n"
+    "Exit status: 0 done, 1 failure, 2 bad input or usage.",
+)
+@click.version_option(__version__, prog_name="planforge")
+@_render_options
+def generate_plan(plan_file: Path, output: Path | None, profile: str | None,
+                  template: Path | None, force: bool, debug: bool) -> None:
+    _render(plan_file, output, profile, template, force, debug)
+
+
+@click.group(help="planforge: Vietnamese coordination plans as Word documents.")
+@click.version_option(__version__, prog_name="planforge")
+def planforge() -> None:
+    pass
+
+
+@planforge.command(name="render", help="Render a plan as a Word document (as generate-plan).")
+@_render_options
+def render_command(plan_file: Path, output: Path | None, profile: str | None,
+                   template: Path | None, force: bool, debug: bool) -> None:
+    _render(plan_file, output, profile, template, force, debug)
+
+
+@planforge.command(name="profiles", help="List the built-in format profiles.")
+def profiles_command() -> None:
+    for name in builtin_profiles():
+        p = load_profile(name)
+        kind = f" (default for {p.default_for.value})" if p.default_for else ""
+        click.echo(f"{name}\t{p.version}\t{p.title}{kind}")
+
+
+@planforge.command(
+    name="context",
+    help="Print, as JSON, exactly the variables a template sees for PLAN.",
+)
+@click.argument("plan_file", metavar="PLAN", type=_PLAN_ARG)
+@click.option("--profile", metavar="NAME|FILE", help="Format profile name or file.")
+@_debug_option
+def context_command(plan_file: Path, profile: str | None, debug: bool) -> None:
+    with _reported(debug):
+        data: Any = template_context(load_plan(plan_file), profile=profile)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def generate_plan_main(argv: list[str] | None = None) -> None:
+    """Console script `generate-plan`."""
+    generate_plan.main(args=argv, prog_name="generate-plan")
+
+
+def planforge_main(argv: list[str] | None = None) -> None:
+    """Console script `planforge`."""
+    planforge.main(args=argv, prog_name="planforge")

@@ -1,0 +1,215 @@
+"""Build what a Word template sees: every text already formatted by the profile's rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ._models import Item, ListStyle, Plan, Task
+from ._numbering import label
+from ._profiles import Profile, resolve_profile
+
+__all__ = ["build_context", "template_context"]
+
+
+def template_context(plan: Plan, *, profile: Profile | str | Path | None = None) -> dict[str, Any]:
+    """Exactly the variables a template is rendered with (plain dicts, lists and strings)."""
+    return build_context(plan, _profile_for(plan, profile))
+
+
+def _profile_for(plan: Plan, profile: Profile | str | Path | None) -> Profile:
+    return resolve_profile(profile, plan.profile, plan.issuers[0].kind)
+
+
+def build_context(plan: Plan, profile: Profile) -> dict[str, Any]:
+    from ._dates import format_place_date  # babel is slow to import; only rendering needs it
+
+    number = _number(plan, profile)
+    place_date = format_place_date(plan.place, plan.date, plan.issue_year, profile.date)
+    parts, blocks = _body(plan, profile)
+    return {
+        "profile": {
+            "name": profile.name,
+            "version": profile.version,
+            "title": profile.title,
+            "source": profile.source,
+        },
+        "plan": plan.model_dump(mode="json"),
+        "issuers": [i.model_dump(mode="json") for i in plan.issuers],
+        "header": {
+            "parents": _parents(plan),
+            "issuers": _issuer_lines(plan, profile),
+            "issuer_mark": profile.header.issuer_mark or "",
+            "motto": list(profile.header.motto),
+            "number": number["text"],
+            "place_date": place_date,
+        },
+        "number": number,
+        "date": {
+            "iso": plan.date.isoformat() if plan.date else None,
+            "year": plan.issue_year,
+            "text": place_date,
+        },
+        "title": {
+            "type_name": plan.title.type_name.upper(),
+            "summary": list(plan.title.summary),
+            "summary_mark": profile.title_format.summary_mark or "",
+        },
+        "preamble": list(plan.preamble),
+        "parts": parts,
+        "blocks": blocks,
+        "closing": list(plan.closing),
+        "signatures": _signatures(plan, profile),
+        "recipients": {
+            "label": profile.recipients.label,
+            "lines": _recipient_lines(plan, profile),
+        },
+    }
+
+
+def _parents(plan: Plan) -> list[str]:
+    """The parent body over the issuers, shown once when they share it."""
+    parents = {i.parent for i in plan.issuers}
+    if len(parents) == 1 and None not in parents:
+        return [plan.issuers[0].parent or ""]
+    return []
+
+
+def _issuer_lines(plan: Plan, profile: Profile) -> list[str]:
+    names = [i.name for i in plan.issuers]
+    sep = profile.header.joint_separator
+    return [name + sep for name in names[:-1]] + names[-1:]
+
+
+def _number(plan: Plan, profile: Profile) -> dict[str, Any]:
+    rule = profile.number
+    symbols = list(plan.number.symbols) or [i.abbreviation for i in plan.issuers]
+    shown = (
+        rule.draft_blank
+        if plan.number.number is None
+        else str(plan.number.number).zfill(rule.pad_to)
+    )
+    joined = rule.symbol_separator.join(symbols)
+    return {
+        "number": "" if plan.number.number is None else shown,
+        "type": plan.number.type,
+        "symbols": joined,
+        "text": rule.template.format(number=shown, type=plan.number.type, symbols=joined),
+    }
+
+
+def _block(kind: str, level: int, label_text: str, text: str) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "level": level,
+        "label": label_text,
+        "prefix": f"{label_text} " if label_text else "",
+        "text": text,
+    }
+
+
+def _body(plan: Plan, profile: Profile) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The parts as a labelled tree, and the same flattened into paragraphs (blocks)."""
+    rule = profile.numbering
+    parts: list[dict[str, Any]] = []
+    blocks: list[dict[str, Any]] = []
+    for n, part in enumerate(plan.parts, 1):
+        part_label, _ = label(rule.part, n, "", rule)
+        title = part.title.upper() if rule.uppercase_part_titles else part.title
+        blocks.append(_block("part", 0, part_label, title))
+        blocks.extend(_block("text", 0, "", para) for para in part.text)
+        style = part.list_style or rule.first_level
+        parts.append(
+            {
+                "label": part_label,
+                "title": title,
+                "text": list(part.text),
+                "items": _items(part.items, style, "", 1, profile, blocks),
+            }
+        )
+    return parts, blocks
+
+
+def _items(
+    items: list[Item],
+    style: ListStyle,
+    parent_number: str,
+    level: int,
+    profile: Profile,
+    blocks: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    rule = profile.numbering
+    out = []
+    for n, item in enumerate(items, 1):
+        item_label, number = label(style, n, parent_number, rule)
+        if item.title is not None:
+            blocks.append(_block("heading", level, item_label, item.title))
+            blocks.extend(_block("text", level, "", para) for para in item.text)
+        else:
+            blocks.append(_block("text", level, item_label, item.text[0]))
+            blocks.extend(_block("text", level, "", para) for para in item.text[1:])
+        task = _task(item.task, profile) if item.task else None
+        if task:
+            bullet, _ = label(profile.tasks.bullet, 1, "", rule)
+            blocks.extend(_block("task", level, bullet, line) for line in task["lines"])
+        child_style = item.list_style or rule.after[style]
+        out.append(
+            {
+                "label": item_label,
+                "title": item.title or "",
+                "text": list(item.text),
+                "task": task,
+                "items": _items(item.items, child_style, number, level + 1, profile, blocks),
+            }
+        )
+    return out
+
+
+def _task(task: Task, profile: Profile) -> dict[str, Any]:
+    fmt = profile.tasks
+    rows = [(fmt.lead, fmt.separator.join(task.lead))]
+    if task.coordinating:
+        rows.append((fmt.coordinating, fmt.separator.join(task.coordinating)))
+    if task.timeline:
+        rows.append((fmt.timeline, task.timeline))
+    return {
+        "lead": list(task.lead),
+        "coordinating": list(task.coordinating),
+        "timeline": task.timeline or "",
+        "lines": [fmt.line.format(label=lbl, value=value) + fmt.end for lbl, value in rows],
+    }
+
+
+def _signatures(plan: Plan, profile: Profile) -> list[dict[str, Any]]:
+    out = []
+    for n, sig in enumerate(plan.signatures):
+        issuer = plan.signing_issuer(n)
+        prefixes = profile.signature.prefixes[issuer.kind]
+        authority = [
+            profile.signature.line.format(prefix=prefixes[a.type], of=a.of) for a in sig.authority
+        ]
+        if sig.body:
+            authority.append(sig.body)
+        out.append(
+            {
+                "issuer": issuer.abbreviation,
+                "kind": issuer.kind.value,
+                "authority": authority,
+                "position": sig.position or "",
+                "signer": sig.signer,
+            }
+        )
+    return out
+
+
+def _recipient_lines(plan: Plan, profile: Profile) -> list[str]:
+    fmt = profile.recipients
+    lines = [
+        fmt.bullet + r.name + (" " + fmt.marker.format(marker=r.marker) if r.marker else "")
+        for r in plan.recipients.to
+    ]
+    if plan.recipients.archive:
+        holders = fmt.archive_separator.join(plan.recipients.archive)
+        lines.append(fmt.bullet + fmt.archive.format(holders=holders))
+    return [line + (fmt.last_end if k == len(lines) - 1 else fmt.line_end)
+            for k, line in enumerate(lines)]

@@ -1,0 +1,127 @@
+"""The exception hierarchy: one root, subclasses carrying where the problem is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PlanforgeError(Exception):
+    """Root of every error planforge raises on purpose."""
+
+    #: CLI exit status: 2 for bad input or usage, 1 for a failure while doing the work.
+    exit_code: int = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as we can."""
+
+    message: str
+    field: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def describe(self) -> str:
+        where = []
+        if self.field:
+            where.append(self.field)
+        if self.line is not None:
+            where.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
+        return f"{' · '.join(where)}: {self.message}" if where else self.message
+
+
+class PlanInputError(PlanforgeError):
+    """A plan file (or plan data) cannot be read or is not a valid plan."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Sequence[Problem], *, file: Path | str | None = None) -> None:
+        self.problems = list(problems)
+        self.file = Path(file) if file is not None else None
+        head = f"{self.file}: " if self.file else ""
+        if len(self.problems) == 1:
+            text = head + self.problems[0].describe()
+        else:
+            lines = [f"{head}{len(self.problems)} problems:"]
+            lines += [f"  - {p.describe()}" for p in self.problems]
+            text = "\n".join(lines)
+        super().__init__(text)
+
+    @property
+    def field(self) -> str:
+        """The field path of the first problem ('' when the whole file is at fault)."""
+        return self.problems[0].field if self.problems else ""
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line if self.problems else None
+
+
+class ProfileError(PlanforgeError):
+    """A profile name is unknown or a profile file is invalid."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: Path | str | None = None, field: str = "") -> None:
+        self.file = Path(file) if file is not None else None
+        self.field = field
+        where = ": ".join(x for x in (str(self.file) if self.file else "", field) if x)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class TemplateError(PlanforgeError):
+    """A Word template is unreadable, unsafe, or fails to render."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str | None = None,
+        part: str = "",
+        line: int | None = None,
+        context: str = "",
+    ) -> None:
+        self.file = Path(file) if file is not None else None
+        self.part = part
+        self.line = line
+        self.context = context
+        where = [str(self.file) if self.file else "template"]
+        if part:
+            where.append(part)
+        if line is not None:
+            where.append(f"line {line}")
+        text = f"{', '.join(where)}: {message}"
+        if context:
+            text += f"\n  near: {context}"
+        super().__init__(text)
+
+
+class OutputError(PlanforgeError):
+    """The output file cannot be written (exists already, folder missing, not writable)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: Path | str) -> None:
+        self.file = Path(file)
+        super().__init__(f"{self.file}: {message}")
+
+
+class RenderError(PlanforgeError):
+    """Rendering failed for a reason that is not the input's fault."""
+
+    exit_code = 1
+
+
+class PlanWarning(UserWarning):
+    """A deviation from a rule that the user may intend: reported, never refused."""
+
+    def __init__(self, message: str, *, field: str = "", rule: str = "") -> None:
+        self.message = message
+        self.field = field
+        self.rule = rule
+        text = f"{field}: {message}" if field else message
+        super().__init__(f"{text} [{rule}]" if rule else text)

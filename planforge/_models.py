@@ -1,0 +1,338 @@
+"""The plan as data: pydantic models, no Word and no format rules."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from ._text import clean_text
+
+__all__ = [
+    "Authority",
+    "AuthorityType",
+    "DocumentNumber",
+    "Issuer",
+    "IssuerKind",
+    "Item",
+    "ListStyle",
+    "Part",
+    "Plan",
+    "Recipient",
+    "Recipients",
+    "SignatureBlock",
+    "Task",
+    "Title",
+]
+
+
+def _line(value: str) -> str:
+    text = clean_text(value)
+    if not text:
+        raise ValueError("must not be empty")
+    if "\n" in text or "\r" in text:
+        raise ValueError("must be a single line (remove the line break)")
+    return text
+
+
+def _paragraph(value: str) -> str:
+    text = clean_text(value)
+    if not text:
+        raise ValueError("must not be empty")
+    # A paragraph is one run of text: line breaks typed inside it (YAML "|" blocks) are
+    # joined with a space, since a manual break in a justified paragraph stretches the line.
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def _as_list(value: Any) -> Any:
+    """Let a single value stand where a list is expected (`lead: Sở Y tế`)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, dict, BaseModel)):
+        return [value]
+    return value
+
+
+def _split_lines(value: Any) -> Any:
+    """A multi-line string becomes its lines (a summary typed as a YAML block)."""
+    if isinstance(value, str):
+        return [line for line in value.splitlines() if line.strip()] or [value]
+    return value
+
+
+def _split_paragraphs(value: Any) -> Any:
+    """A string with blank lines becomes several paragraphs; one string is one paragraph."""
+    if isinstance(value, str):
+        chunks = [c for c in value.replace("\r\n", "\n").split("\n\n") if c.strip()]
+        return chunks or [value]
+    return _as_list(value)
+
+
+Line = Annotated[str, AfterValidator(_line)]
+"""One line of text: NFC, trimmed, not empty, no line break."""
+
+Paragraph = Annotated[str, AfterValidator(_paragraph)]
+"""One paragraph of body text: NFC, trimmed, not empty; typed line breaks become spaces."""
+
+Lines = Annotated[list[Line], BeforeValidator(_split_lines)]
+Paragraphs = Annotated[list[Paragraph], BeforeValidator(_split_paragraphs)]
+LineList = Annotated[list[Line], BeforeValidator(_as_list)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class IssuerKind(str, Enum):
+    """Which system of rules an issuing body follows."""
+
+    STATE = "state"  # Nghị định 30/2020/NĐ-CP
+    PARTY = "party"  # Hướng dẫn 36-HD/VPTW
+
+
+class Issuer(_Model):
+    """An issuing body (cơ quan ban hành)."""
+
+    name: Line = Field(description="Name as printed in the header, e.g. `UBND TỈNH PHÚ YÊN`.")
+    parent: Line | None = Field(
+        default=None, description="Body it belongs to, printed above it, e.g. `TỈNH ỦY THANH HÓA`."
+    )
+    kind: IssuerKind = Field(description="`state` or `party`.")
+    abbreviation: Line = Field(
+        description="Abbreviation used in the document symbol, e.g. `UBND`, `BTGTU`."
+    )
+
+
+class DocumentNumber(_Model):
+    """Number and symbol (số, ký hiệu)."""
+
+    number: int | None = Field(
+        default=None, description="The number; leave it out for a draft (the clerk fills it in)."
+    )
+    type: Line = Field(
+        default="KH", description="Type abbreviation: `KH`, `KHPH` (kế hoạch phối hợp), ..."
+    )
+    symbols: LineList = Field(
+        default_factory=list,
+        description="Issuers' abbreviations in the symbol; defaults to every issuer's.",
+    )
+
+    @model_validator(mode="after")
+    def _positive(self) -> DocumentNumber:
+        if self.number is not None and self.number < 0:
+            raise ValueError("number must be 0 or more")
+        return self
+
+
+class Title(_Model):
+    """Type name and summary (tên loại, trích yếu)."""
+
+    type_name: Line = Field(default="KẾ HOẠCH", description="Printed in capitals above the summary.")
+    summary: Lines = Field(
+        min_length=1,
+        description="Summary (trích yếu); a list (or a multi-line text) gives one line each.",
+    )
+
+
+class ListStyle(str, Enum):
+    """How the items of a list are labelled."""
+
+    ROMAN = "roman"  # I. II. III.
+    DECIMAL = "decimal"  # 1. 2. 3.
+    NESTED = "nested"  # 1.1. 1.2. (parent's number, then this one)
+    LETTER = "letter"  # a) b) c) d) đ) e) g) ... (the Vietnamese sequence)
+    DASH = "dash"  # -
+    PLUS = "plus"  # +
+
+
+class Task(_Model):
+    """Who does a task and when (the Phú Yên seed's three lines)."""
+
+    lead: LineList = Field(min_length=1, description="Đơn vị chủ trì: one or more units.")
+    coordinating: LineList = Field(
+        default_factory=list, description="Đơn vị phối hợp: units that coordinate."
+    )
+    timeline: Line | None = Field(default=None, description="Thời gian, e.g. `Thường xuyên`.")
+
+
+def _item_shorthand(value: Any) -> Any:
+    """A bare string in a list of items is an item with that text."""
+    if isinstance(value, str):
+        return {"text": value}
+    return value
+
+
+class Item(_Model):
+    """A numbered or bulleted item of a part; items nest."""
+
+    title: Line | None = Field(
+        default=None, description="Heading of the item (bold, own paragraph, after its label)."
+    )
+    text: Paragraphs = Field(
+        default_factory=list,
+        description="Paragraphs of the item; without a title, the first one carries the label.",
+    )
+    task: Task | None = Field(default=None, description="Lead units, coordinating units, timeline.")
+    items: list[Annotated[Item, BeforeValidator(_item_shorthand)]] = Field(
+        default_factory=list, description="Sub-items."
+    )
+    list_style: ListStyle | None = Field(
+        default=None,
+        description="Labels of the sub-items; defaults to the profile's next level.",
+    )
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Item:
+        if self.title is None and not self.text:
+            raise ValueError("an item needs a `title` or a `text`")
+        return self
+
+
+class Part(_Model):
+    """A part of the body, labelled `I.`, `II.` ..."""
+
+    title: Line = Field(description="Heading, e.g. `MỤC ĐÍCH, YÊU CẦU` (printed in capitals).")
+    text: Paragraphs = Field(
+        default_factory=list, description="Paragraphs right under the heading."
+    )
+    items: list[Annotated[Item, BeforeValidator(_item_shorthand)]] = Field(
+        default_factory=list, description="Items of the part."
+    )
+    list_style: ListStyle | None = Field(
+        default=None, description="Labels of the items; defaults to the profile's first level."
+    )
+
+
+class AuthorityType(str, Enum):
+    """Authority prefix of a signature line (thẩm quyền ký)."""
+
+    COLLECTIVE = "collective"  # TM. / T/M — on behalf of a collective body
+    DEPUTY = "deputy"  # KT. / K/T — deputy signing for the head
+    ACTING = "acting"  # Q. — acting head
+    BY_ORDER = "by_order"  # TL. / T/L — by order of
+    BY_AUTHORIZATION = "by_authorization"  # TUQ. — by authorization of
+
+
+def _authority_shorthand(value: Any) -> Any:
+    """`{collective: ỦY BAN NHÂN DÂN}` means `{type: collective, of: ỦY BAN NHÂN DÂN}`."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, of),) = value.items()
+        if key in {t.value for t in AuthorityType}:
+            return {"type": key, "of": of}
+    return value
+
+
+class Authority(_Model):
+    """One authority line: prefix (spelled by the profile) and the body or post signed for."""
+
+    type: AuthorityType
+    of: Line = Field(description="Body or post after the prefix, e.g. `ỦY BAN NHÂN DÂN`.")
+
+
+class SignatureBlock(_Model):
+    """One signature block (one per issuing body in a joint plan), printed left to right."""
+
+    issuer: Line | None = Field(
+        default=None,
+        description="Abbreviation of the issuing body that signs; defaults to the one in the "
+        "same position in `issuers`.",
+    )
+    authority: list[Annotated[Authority, BeforeValidator(_authority_shorthand)]] = Field(
+        default_factory=list,
+        description="Authority lines, outermost first: `TM. ỦY BAN NHÂN DÂN`, then `KT. CHỦ TỊCH`.",
+    )
+    body: Line | None = Field(
+        default=None,
+        description="Body name printed without a prefix (a head of a Ban signing directly).",
+    )
+    position: Line | None = Field(default=None, description="Signer's position, e.g. `PHÓ CHỦ TỊCH`.")
+    signer: Line = Field(description="Signer's full name.")
+
+
+def _recipient_shorthand(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"name": value}
+    return value
+
+
+class Recipient(_Model):
+    """A line of the recipients list."""
+
+    name: Line
+    marker: Line | None = Field(default=None, description="e.g. `b/c` (to report to).")
+
+
+class Recipients(_Model):
+    """The recipients list (nơi nhận) and the archive line (lưu)."""
+
+    to: list[Annotated[Recipient, BeforeValidator(_recipient_shorthand)]] = Field(
+        default_factory=list, description="Recipients, top to bottom."
+    )
+    archive: LineList = Field(
+        default_factory=list, description="Archive holders after `Lưu:`, e.g. `VT`, `Phòng KG`."
+    )
+
+
+class Plan(_Model):
+    """A coordination plan (kế hoạch phối hợp), or any plan, of one or more issuing bodies."""
+
+    profile: Line | None = Field(
+        default=None,
+        description="Profile name (`nd30-2020`, `hd36-2018`); defaults to the first issuer's kind.",
+    )
+    issuers: list[Issuer] = Field(
+        min_length=1, description="Issuing bodies; the first one leads a joint plan."
+    )
+    number: DocumentNumber = Field(default_factory=DocumentNumber)
+    place: Line = Field(description="Place name, spelled as the user spells it (`Thanh Hoá`).")
+    date: _dt.date | None = Field(
+        default=None, description="Date of issue; leave it out (and give `year`) for a draft."
+    )
+    year: int | None = Field(
+        default=None, description="Year of a draft whose day and month are left blank."
+    )
+    title: Title
+    preamble: Paragraphs = Field(default_factory=list, description="Căn cứ / `Thực hiện ...`.")
+    parts: list[Part] = Field(default_factory=list, description="Parts I, II, ...")
+    closing: Paragraphs = Field(default_factory=list, description="Text after the last part.")
+    signatures: list[SignatureBlock] = Field(min_length=1)
+    recipients: Recipients = Field(default_factory=Recipients)
+
+    @model_validator(mode="after")
+    def _check(self) -> Plan:
+        if self.date is None and self.year is None:
+            raise ValueError("give `date` (YYYY-MM-DD), or `year` alone for a draft")
+        if self.date is not None and self.year is not None and self.year != self.date.year:
+            raise ValueError(f"`year` {self.year} does not match `date` {self.date.isoformat()}")
+        abbreviations = [i.abbreviation for i in self.issuers]
+        for n, sig in enumerate(self.signatures):
+            if sig.issuer is not None and sig.issuer not in abbreviations:
+                raise ValueError(
+                    f"signatures[{n}].issuer `{sig.issuer}` is not an issuer's abbreviation "
+                    f"(one of: {', '.join(abbreviations)})"
+                )
+        return self
+
+    @property
+    def issue_year(self) -> int:
+        """The year of issue, for drafts too."""
+        if self.date is not None:
+            return self.date.year
+        assert self.year is not None  # guaranteed by validation
+        return self.year
+
+    def signing_issuer(self, index: int) -> Issuer:
+        """The issuing body that signature block *index* signs for."""
+        sig = self.signatures[index]
+        if sig.issuer is not None:
+            return next(i for i in self.issuers if i.abbreviation == sig.issuer)
+        return self.issuers[min(index, len(self.issuers) - 1)]

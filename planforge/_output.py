@@ -1,0 +1,41 @@
+"""Writing output files safely: atomically, never over an existing file without force."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from ._errors import OutputError
+
+__all__ = ["write_atomic"]
+
+
+def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+    """Write *data* to *path* through a temporary file in the same folder, then rename.
+
+    A reader never sees a half-written file, and a failure leaves no file behind.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path()
+    if not folder.is_dir():
+        raise OutputError("the folder does not exist; create it first", file=target)
+    if target.is_dir():
+        raise OutputError("is a folder; give a file name", file=target)
+    if target.exists() and not force:
+        raise OutputError("exists already; pass --force (force=True) to replace it", file=target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if not force and target.exists():
+            raise OutputError("appeared while writing; pass --force to replace it", file=target)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target

@@ -1,0 +1,305 @@
+"""Format rules as data: the Profile model, the built-in profiles and user profile files."""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Mapping
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ._errors import ProfileError
+from ._models import AuthorityType, IssuerKind, ListStyle
+
+__all__ = ["Profile", "builtin_profiles", "load_profile", "resolve_profile"]
+
+
+class _P(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Align(str, Enum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+    JUSTIFY = "justify"
+
+
+class TextStyle(_P):
+    """How one element of the document is set."""
+
+    size: float = Field(gt=0, le=72, description="Font size in points.")
+    bold: bool = False
+    italic: bool = False
+    align: Align = Align.LEFT
+    space_before: float = Field(default=0, ge=0, description="Points before the paragraph.")
+    space_after: float = Field(default=0, ge=0, description="Points after the paragraph.")
+    line_spacing: float = Field(default=1.0, gt=0, le=3, description="Multiple of single.")
+    first_line_indent_cm: float = Field(default=0, ge=0, le=5)
+    keep_with_next: bool = False
+
+
+class Page(_P):
+    width_mm: float = Field(gt=0)
+    height_mm: float = Field(gt=0)
+    margin_top_mm: float = Field(ge=0)
+    margin_bottom_mm: float = Field(ge=0)
+    margin_left_mm: float = Field(ge=0)
+    margin_right_mm: float = Field(ge=0)
+    header_distance_mm: float = Field(ge=0, description="From the page edge to the page number.")
+
+
+class Rule(_P):
+    """A solid line under a text, sized to that text."""
+
+    fraction: float = Field(gt=0, le=1, description="Length as a share of the text above it.")
+    weight_pt: float = Field(default=0.75, gt=0, le=6)
+
+
+class Header(_P):
+    motto: list[str] = Field(min_length=1, description="Right column lines (quốc hiệu, tiêu ngữ).")
+    motto_rule: Rule = Field(description="Line under the last motto line.")
+    issuer_mark: str | None = Field(
+        description="Text under the issuing body (`*`), or null for a line (issuer_rule)."
+    )
+    issuer_rule: Rule
+    joint_separator: str = Field(
+        description="Appended to every issuer line but the last in a joint plan."
+    )
+    left_width: float = Field(gt=0.1, lt=0.9, description="Left column share of the text width.")
+
+
+class NumberFormat(_P):
+    template: str = Field(description="With {number}, {type} and {symbols}.")
+    pad_to: int = Field(ge=1, le=6, description="Digits of a number (leading zeros).")
+    symbol_separator: str
+    draft_blank: str = Field(description="Stands for the number in a draft.")
+
+
+class DateFormat(_P):
+    template: str = Field(description="With {place}, {day}, {month} and {year}.")
+    locale: str = "vi"
+    day: str = Field(description="babel pattern for the day.")
+    month: str = Field(description="babel pattern for a month that is not padded.")
+    month_padded: str = Field(description="babel pattern for a padded month.")
+    padded_months: list[int] = Field(description="Months written with a leading zero.")
+    year: str
+    draft_blank: str = Field(description="Stands for the day and the month in a draft.")
+
+
+class TitleFormat(_P):
+    summary_mark: str | None = Field(description="Text under the summary, or null for a line.")
+    summary_rule: Rule
+
+
+class Numbering(_P):
+    part: ListStyle = Field(description="Labels of the parts.")
+    first_level: ListStyle = Field(description="Default labels of the items of a part.")
+    after: dict[ListStyle, ListStyle] = Field(
+        description="Default labels of the sub-items of an item labelled with the key."
+    )
+    formats: dict[ListStyle, str] = Field(
+        description="Label formats with {n}, {roman}, {letter}, {parent}."
+    )
+    letters: list[str] = Field(min_length=1, description="The letter sequence.")
+    uppercase_part_titles: bool = True
+
+
+class TaskFormat(_P):
+    lead: str
+    coordinating: str
+    timeline: str
+    line: str = Field(description="Format of a task line with {label} and {value}.")
+    bullet: ListStyle
+    separator: str
+    end: str
+
+
+class SignatureFormat(_P):
+    prefixes: dict[IssuerKind, dict[AuthorityType, str]]
+    line: str = Field(description="Format of an authority line with {prefix} and {of}.")
+
+
+class RecipientsFormat(_P):
+    label: str
+    bullet: str
+    marker: str = Field(description="Format of a marker with {marker}.")
+    line_end: str
+    last_end: str
+    archive: str = Field(description="Format of the archive line with {holders}.")
+    archive_separator: str
+
+
+class Checks(_P):
+    """Data behind the warnings about deviations the user may intend."""
+
+    advisory_body_prefixes: list[str] = Field(
+        description="Bodies whose head signs without a collective prefix (HD36: a Ban)."
+    )
+    deputy_position_prefixes: list[str] = Field(description="Positions that are a deputy's.")
+    source_collective: str
+    source_deputy: str
+
+
+class Profile(_P):
+    """Every format rule planforge applies, for one kind of document and one version of rules."""
+
+    name: str = Field(min_length=1)
+    version: str
+    title: str
+    source: str = Field(description="The rules this profile follows.")
+    default_for: IssuerKind | None = Field(
+        default=None, description="Plans whose first issuer is of this kind get this profile."
+    )
+    font: str
+    page: Page
+    header: Header
+    number: NumberFormat
+    date: DateFormat
+    title_format: TitleFormat
+    numbering: Numbering
+    tasks: TaskFormat
+    signature: SignatureFormat
+    recipients: RecipientsFormat
+    checks: Checks
+    styles: dict[str, TextStyle] = Field(description="Text style of each element, by role.")
+
+    def style(self, role: str) -> TextStyle:
+        try:
+            return self.styles[role]
+        except KeyError:
+            raise ProfileError(f"profile {self.name!r} has no style for {role!r}") from None
+
+
+#: Element roles every profile must style; the template builder makes one Word style each.
+STYLE_ROLES = (
+    "motto_1",
+    "motto_2",
+    "parent",
+    "issuer",
+    "issuer_mark",
+    "number",
+    "place_date",
+    "type_name",
+    "summary",
+    "summary_mark",
+    "body",
+    "part_heading",
+    "item_heading",
+    "signature_authority",
+    "signature_position",
+    "signer",
+    "recipients_label",
+    "recipient",
+    "page_number",
+    "rule",
+)
+
+
+def _validate(data: Mapping[str, Any], *, file: Path | str | None) -> Profile:
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(k) for k in first["loc"])
+        count = len(exc.errors())
+        more = f" (and {count - 1} more problems)" if count > 1 else ""
+        raise ProfileError(first["msg"] + more, file=file, field=field) from exc
+    missing = [role for role in STYLE_ROLES if role not in profile.styles]
+    if missing:
+        raise ProfileError(f"no style for {', '.join(missing)}", file=file, field="styles")
+    return profile
+
+
+@functools.cache
+def _builtin_data() -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for entry in resources.files("planforge").joinpath("profiles").iterdir():
+        if entry.name.endswith(".yaml"):
+            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            out[data["name"]] = data
+    return out
+
+
+@functools.cache
+def _builtin(name: str) -> Profile:
+    return _validate(_builtin_data()[name], file=f"<built-in profile {name}>")
+
+
+def builtin_profiles() -> list[str]:
+    """Names of the profiles shipped with planforge."""
+    return sorted(_builtin_data())
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_profile(source: str | Path) -> Profile:
+    """A built-in profile by name, or a profile file (YAML/JSON) that `extends` one.
+
+    A profile file overrides any value of the profile it extends; maps merge key by key.
+    """
+    if isinstance(source, str) and source in _builtin_data():
+        return _builtin(source)
+    file = Path(source)
+    if not file.is_file():
+        raise ProfileError(
+            f"no built-in profile and no file of that name (built-in: {', '.join(builtin_profiles())})",
+            file=file,
+        )
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ProfileError(f"cannot read the profile: {exc}", file=file) from exc
+    if not isinstance(data, Mapping):
+        raise ProfileError("a profile file must be a mapping", file=file)
+    base_name = data.get("extends")
+    if base_name is None:
+        merged = dict(data)
+    elif base_name in _builtin_data():
+        merged = _merge(_builtin_data()[base_name], {k: v for k, v in data.items() if k != "extends"})
+        # a derived profile is chosen explicitly, never by issuer kind, unless it says so
+        if "default_for" not in data:
+            merged["default_for"] = None
+        if "name" not in data:
+            merged["name"] = f"{base_name}+{file.stem}"
+    else:
+        raise ProfileError(
+            f"extends unknown profile {base_name!r} (built-in: {', '.join(builtin_profiles())})",
+            file=file,
+            field="extends",
+        )
+    return _validate(merged, file=file)
+
+
+def resolve_profile(profile: Profile | str | Path | None, plan_profile: str | None,
+                    first_issuer: IssuerKind) -> Profile:
+    """The profile a render uses: the one passed, else the plan's, else its first issuer's."""
+    if isinstance(profile, Profile):
+        return profile
+    if profile is not None:
+        return load_profile(profile)
+    if plan_profile is not None:
+        if plan_profile not in _builtin_data():
+            raise ProfileError(
+                f"the plan names profile {plan_profile!r}, which is not built in "
+                f"(built-in: {', '.join(builtin_profiles())}); pass a profile file instead",
+                field="profile",
+            )
+        return _builtin(plan_profile)
+    for name, data in _builtin_data().items():
+        if data.get("default_for") == first_issuer.value:
+            return _builtin(name)
+    raise ProfileError(f"no built-in profile for issuers of kind {first_issuer.value!r}")

@@ -1,0 +1,1 @@
+"""Word rendering: the only layer that imports docxtpl and python-docx."""

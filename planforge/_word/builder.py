@@ -1,0 +1,348 @@
+"""Build the default Word template of a profile, reproducibly, from the profile's values.
+
+`python -m planforge._word.builder DIR` writes one template per built-in profile; the committed
+files in `templates/` are tested to equal what this builds.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from .._profiles import STYLE_ROLES, Align, Profile, Rule, builtin_profiles, load_profile
+
+__all__ = ["RULE_STYLES", "SIGNATURES_TABLE", "build_template", "style_name", "text_width_twips"]
+
+#: Paragraph styles of the lines drawn under the motto, the issuer and the summary.
+RULE_STYLES = {"motto": "PF Rule Motto", "issuer": "PF Rule Issuer", "summary": "PF Rule Summary"}
+#: Caption (alt-text title) marking the table whose columns are the signature blocks.
+SIGNATURES_TABLE = "planforge:signatures"
+
+_ALIGN = {
+    Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
+    Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
+    Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
+    Align.JUSTIFY: WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+_FIXED_TIME = _dt.datetime(2020, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def style_name(role: str) -> str:
+    """`place_date` -> `PF Place Date`: the Word style of an element role."""
+    return "PF " + " ".join(w.capitalize() for w in role.split("_"))
+
+
+def text_width_twips(profile: Profile) -> int:
+    page = profile.page
+    return int(Mm(page.width_mm - page.margin_left_mm - page.margin_right_mm).twips)
+
+
+def build_template(profile: Profile) -> bytes:
+    """The default template for *profile* as .docx bytes (same bytes' parts for the same profile)."""
+    doc = Document()
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _document_defaults(doc, profile)
+    _styles(doc, profile)
+    _page(doc, profile)
+    width = text_width_twips(profile)
+    _header_block(doc, profile, width)
+    _title_block(doc, profile)
+    _body_block(doc)
+    _signature_block(doc, width)
+    props = doc.core_properties
+    props.title = "Kế hoạch"
+    props.author = "planforge"
+    props.last_modified_by = "planforge"
+    props.comments = f"planforge template for profile {profile.name} {profile.version}"
+    props.created = props.modified = _FIXED_TIME.replace(tzinfo=None)
+    props.revision = 1
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# -- document-wide settings ---------------------------------------------------------------
+
+
+def _fonts_element(font: str) -> Any:
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), font)
+    return fonts
+
+
+def _document_defaults(doc: Any, profile: Profile) -> None:
+    styles = doc.styles.element
+    rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    rpr = rpr_default.find(qn("w:rPr"))
+    for old in rpr.findall(qn("w:rFonts")):
+        rpr.remove(old)
+    rpr.insert(0, _fonts_element(profile.font))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+    normal = doc.styles["Normal"]
+    normal.font.name = profile.font
+    normal.font.size = Pt(profile.style("body").size)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), profile.font)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), profile.font)
+    normal.paragraph_format.space_after = Pt(0)
+
+
+def _styles(doc: Any, profile: Profile) -> None:
+    for role in STYLE_ROLES:
+        spec = profile.style(role)
+        style = doc.styles.add_style(style_name(role), WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.quick_style = True
+        font = style.font
+        font.name = profile.font
+        font.size = Pt(spec.size)
+        font.bold = spec.bold
+        font.italic = spec.italic
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), profile.font)
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), profile.font)
+        fmt = style.paragraph_format
+        fmt.alignment = _ALIGN[spec.align]
+        fmt.space_before = Pt(spec.space_before)
+        fmt.space_after = Pt(spec.space_after)
+        fmt.line_spacing = spec.line_spacing
+        fmt.first_line_indent = Cm(spec.first_line_indent_cm) if spec.first_line_indent_cm else None
+        fmt.keep_with_next = spec.keep_with_next
+        fmt.widow_control = True
+    rules: dict[str, Rule] = {
+        "motto": profile.header.motto_rule,
+        "issuer": profile.header.issuer_rule,
+        "summary": profile.title_format.summary_rule,
+    }
+    for key, name in RULE_STYLES.items():
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles[style_name("rule")]
+        style.paragraph_format.line_spacing = Pt(profile.style("rule").size)
+        _bottom_border(style.element.get_or_add_pPr(), rules[key].weight_pt)
+
+
+def _bottom_border(ppr: Any, weight_pt: float) -> None:
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), str(max(2, round(weight_pt * 8))))  # eighths of a point
+    bottom.set(qn("w:space"), "1")
+    bottom.set(qn("w:color"), "000000")
+    border.append(bottom)
+    # pBdr must come before spacing/ind/jc in CT_PPr's sequence
+    anchor = next(
+        (ppr.find(qn(t)) for t in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
+         if ppr.find(qn(t)) is not None),
+        None,
+    )
+    if anchor is not None:
+        anchor.addprevious(border)
+    else:
+        ppr.append(border)
+
+
+def _page(doc: Any, profile: Profile) -> None:
+    page = profile.page
+    section = doc.sections[0]
+    section.page_width = Mm(page.width_mm)
+    section.page_height = Mm(page.height_mm)
+    section.top_margin = Mm(page.margin_top_mm)
+    section.bottom_margin = Mm(page.margin_bottom_mm)
+    section.left_margin = Mm(page.margin_left_mm)
+    section.right_margin = Mm(page.margin_right_mm)
+    section.header_distance = Mm(page.header_distance_mm)
+    section.footer_distance = Mm(page.header_distance_mm)
+    # page numbers from page 2 on: a different (empty) first-page header
+    section.different_first_page_header_footer = True
+    first = section.first_page_header.paragraphs[0]
+    first.style = doc.styles[style_name("page_number")]
+    para = section.header.paragraphs[0]
+    para.style = doc.styles[style_name("page_number")]
+    run = para.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
+                       ("end", None)):
+        if kind is not None:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+
+
+# -- building blocks ------------------------------------------------------------------------
+
+
+def _para(container: Any, role_or_style: str, text: str = "") -> Any:
+    name = role_or_style if role_or_style.startswith("PF ") else style_name(role_or_style)
+    return container.add_paragraph(text, style=name)
+
+
+def _tags(container: Any, role: str, open_tag: str, body: Iterable[tuple[str, str]],
+          close_tag: str) -> None:
+    """`{%p open %}` + body paragraphs + `{%p close %}` (the tag paragraphs vanish on render)."""
+    _para(container, role, "{%p " + open_tag + " %}")
+    for body_role, text in body:
+        _para(container, body_role, text)
+    _para(container, role, "{%p " + close_tag + " %}")
+
+
+def _table(doc: Any, widths: list[int], rows: int, caption: str = "") -> Any:
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.autofit = False
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    for tag in ("w:tblStyle",):
+        for old in tbl_pr.findall(qn(tag)):
+            tbl_pr.remove(old)
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:w"), str(sum(widths)))
+    tbl_w.set(qn("w:type"), "dxa")
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    if caption:
+        cap = OxmlElement("w:tblCaption")
+        cap.set(qn("w:val"), caption)
+        tbl_pr.append(cap)
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(width))
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        for cell, width in zip(row.cells, widths):
+            tc_w = cell._tc.get_or_add_tcPr().get_or_add_tcW()
+            tc_w.set(qn("w:w"), str(width))
+            tc_w.set(qn("w:type"), "dxa")
+    return table
+
+
+def _cell(table: Any, row: int, col: int) -> Any:
+    cell = table.cell(row, col)
+    for p in list(cell.paragraphs):
+        p._p.getparent().remove(p._p)
+    return cell
+
+
+def _header_block(doc: Any, profile: Profile, width: int) -> None:
+    left = int(width * profile.header.left_width)
+    table = _table(doc, [left, width - left], rows=2)
+    issuer = _cell(table, 0, 0)
+    _tags(issuer, "parent", "for line in header.parents", [("parent", "{{ line }}")], "endfor")
+    _tags(issuer, "issuer", "for line in header.issuers", [("issuer", "{{ line }}")], "endfor")
+    if profile.header.issuer_mark is not None:
+        _para(issuer, "issuer_mark", "{{ header.issuer_mark }}")
+    else:
+        _para(issuer, RULE_STYLES["issuer"])
+    motto = _cell(table, 0, 1)
+    for n in range(len(profile.header.motto)):
+        _para(motto, f"motto_{min(n + 1, 2)}", "{{ header.motto[%d] }}" % n)
+    _para(motto, RULE_STYLES["motto"])
+    _para(_cell(table, 1, 0), "number", "{{ header.number }}")
+    _para(_cell(table, 1, 1), "place_date", "{{ header.place_date }}")
+
+
+def _title_block(doc: Any, profile: Profile) -> None:
+    _para(doc, "type_name", "{{ title.type_name }}")
+    _tags(doc, "summary", "for line in title.summary", [("summary", "{{ line }}")], "endfor")
+    if profile.title_format.summary_mark is not None:
+        _para(doc, "summary_mark", "{{ title.summary_mark }}")
+    else:
+        _para(doc, RULE_STYLES["summary"])
+
+
+def _body_block(doc: Any) -> None:
+    _tags(doc, "body", "for text in preamble", [("body", "{{ text }}")], "endfor")
+    _para(doc, "body", "{%p for b in blocks %}")
+    _para(doc, "body", '{%p if b.kind == "part" %}')
+    _para(doc, "part_heading", "{{ b.prefix }}{{ b.text }}")
+    _para(doc, "body", '{%p elif b.kind == "heading" %}')
+    _para(doc, "item_heading", "{{ b.prefix }}{{ b.text }}")
+    _para(doc, "body", "{%p else %}")
+    _para(doc, "body", "{{ b.prefix }}{{ b.text }}")
+    _para(doc, "body", "{%p endif %}")
+    _para(doc, "body", "{%p endfor %}")
+    _tags(doc, "body", "for text in closing", [("body", "{{ text }}")], "endfor")
+
+
+def _signature(cell: Any) -> None:
+    _tags(cell, "signature_authority", "for line in sig.authority",
+          [("signature_authority", "{{ line }}")], "endfor")
+    _tags(cell, "signature_position", "if sig.position",
+          [("signature_position", "{{ sig.position }}")], "endif")
+    _para(cell, "signer", "{{ sig.signer }}")
+
+
+def _recipients(container: Any) -> None:
+    _para(container, "recipients_label", "{{ recipients.label }}")
+    _tags(container, "recipient", "for line in recipients.lines",
+          [("recipient", "{{ line }}")], "endfor")
+
+
+def _signature_block(doc: Any, width: int) -> None:
+    # one signature: recipients at the left, level with it (ND30); several: side by side,
+    # recipients below
+    _para(doc, "body", "{%p if signatures|length == 1 %}")
+    half = width // 2
+    single = _table(doc, [half, width - half], rows=1)
+    _recipients(_cell(single, 0, 0))
+    sig_cell = _cell(single, 0, 1)
+    _para(sig_cell, "signature_authority", "{%p for sig in signatures %}")
+    _signature(sig_cell)
+    _para(sig_cell, "signature_authority", "{%p endfor %}")
+    _para(doc, "body", "{%p else %}")
+    tag_width = 300
+    joint = _table(doc, [tag_width, width - 2 * tag_width, tag_width], rows=1,
+                   caption=SIGNATURES_TABLE)
+    _para(_cell(joint, 0, 0), "signature_authority", "{%tc for sig in signatures %}")
+    _signature(_cell(joint, 0, 1))
+    _para(_cell(joint, 0, 2), "signature_authority", "{%tc endfor %}")
+    _recipients(doc)
+    _para(doc, "body", "{%p endif %}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    target = Path(args[0]) if args else Path("templates")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in builtin_profiles():
+        path = target / f"{name}.docx"
+        path.write_bytes(build_template(load_profile(name)))
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

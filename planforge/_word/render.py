@@ -1,0 +1,205 @@
+"""Render a template context into a .docx: docxtpl in the sandbox, then layout the profile asks for."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+
+from .._errors import TemplateError
+from .._profiles import Profile, Rule, builtin_profiles, load_profile
+from .builder import RULE_STYLES, SIGNATURES_TABLE, build_template, text_width_twips
+from .jinja import sandboxed_environment
+from .measure import text_width_pt
+
+__all__ = ["default_template", "render_docx", "templates_dir"]
+
+
+def templates_dir() -> Traversable | Path:
+    """Where the default templates are: inside the installed package, or the source tree's."""
+    packaged = resources.files("planforge").joinpath("templates")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@functools.cache
+def _built(profile_json: str) -> bytes:
+    return build_template(Profile.model_validate_json(profile_json))
+
+
+def default_template(profile: Profile) -> bytes:
+    """The shipped template of a built-in profile, or one built for a customized profile."""
+    if profile.name in builtin_profiles() and profile == load_profile(profile.name):
+        shipped = templates_dir().joinpath(f"{profile.name}.docx")
+        if shipped.is_file():
+            return shipped.read_bytes()
+    return _built(profile.model_dump_json())
+
+
+def render_docx(
+    context: dict[str, Any],
+    profile: Profile,
+    *,
+    template: bytes | None = None,
+    template_name: str = "",
+) -> bytes:
+    """Fill *template* (default: the profile's) with *context* and return the .docx bytes."""
+    source = template if template is not None else default_template(profile)
+    name = template_name or f"built-in template {profile.name}"
+    try:
+        tpl = DocxTemplate(io.BytesIO(source))
+        tpl.render(context, jinja_env=sandboxed_environment(), autoescape=False)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template syntax error: {exc.message}",
+            file=name,
+            part=_part_name(tpl),
+            context=_docx_context(exc),
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"the template uses a variable the plan does not provide: {exc.message}",
+            file=name,
+            part=_part_name(tpl),
+        ) from exc
+    except SecurityError as exc:
+        raise TemplateError(f"refused by the sandbox: {exc}", file=name,
+                            part=_part_name(tpl)) from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template error: {exc}", file=name, part=_part_name(tpl)) from exc
+    doc = tpl.docx
+    _size_rules(doc, profile)
+    _fit_signature_columns(doc, profile)
+    props = doc.core_properties
+    props.title = " ".join(context["title"]["summary"])
+    props.subject = context["title"]["type_name"]
+    props.author = ", ".join(i["name"] for i in context["issuers"])
+    props.comments = f"planforge, profile {profile.name} {profile.version}"
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def _part_name(tpl: Any) -> str:
+    part = getattr(tpl, "current_rendering_part", None)
+    return str(part.partname) if part is not None else ""
+
+
+def _docx_context(exc: Exception) -> str:
+    lines = getattr(exc, "docx_context", None)
+    if not lines:
+        return ""
+    text = " ".join(re.sub(r"\s+", " ", line).strip() for line in lines)
+    return text.strip()[:300]
+
+
+# -- layout after rendering ------------------------------------------------------------------
+
+
+def _style_value(style: Any, attr: str) -> Any:
+    while style is not None:
+        value = getattr(style.font, attr)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def _container_width(p_el: Any, text_width: int) -> int:
+    tc = p_el.getparent()
+    if tc is not None and tc.tag == qn("w:tc"):
+        tc_w = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+        if tc_w is not None and tc_w.get(qn("w:type")) in (None, "dxa"):
+            # a cell's text area is its width less the default cell margins (2 × 108 twips)
+            return max(int(tc_w.get(qn("w:w"))) - 216, 0)
+    return text_width
+
+
+def _size_rules(doc: Any, profile: Profile) -> None:
+    """Set each rule paragraph's indents so the line is as long as the profile says."""
+    rules: dict[str, Rule] = {
+        RULE_STYLES["motto"]: profile.header.motto_rule,
+        RULE_STYLES["issuer"]: profile.header.issuer_rule,
+        RULE_STYLES["summary"]: profile.title_format.summary_rule,
+    }
+    text_width = text_width_twips(profile)
+    paragraphs = list(doc.paragraphs)
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs.extend(cell.paragraphs)
+    for para in paragraphs:
+        rule = rules.get(para.style.name if para.style is not None else "")
+        if rule is None:
+            continue
+        measured = _text_above_twips(para)
+        if measured is None:
+            continue
+        available = _container_width(para._p, text_width)
+        length = min(measured, available) * rule.fraction
+        indent = int(max(available - length, 0) / 2)
+        para.paragraph_format.left_indent = Pt(indent / 20)
+        para.paragraph_format.right_indent = Pt(indent / 20)
+        para.paragraph_format.first_line_indent = Pt(0)
+
+
+def _text_above_twips(para: Any) -> float | None:
+    """Widest line of the run of same-styled paragraphs right above *para*."""
+    from docx.text.paragraph import Paragraph
+
+    sibling = para._p.getprevious()
+    style_id = None
+    widest = None
+    while sibling is not None and sibling.tag == qn("w:p"):
+        above = Paragraph(sibling, para._parent)
+        text = above.text
+        if not text.strip():
+            sibling = sibling.getprevious()
+            continue
+        if style_id is None:
+            style_id = above.style.style_id if above.style is not None else ""
+        elif (above.style.style_id if above.style is not None else "") != style_id:
+            break
+        size = _style_value(above.style, "size") or Pt(13)
+        bold = bool(_style_value(above.style, "bold"))
+        width = text_width_pt(text, size.pt, bold=bold) * 20
+        widest = width if widest is None else max(widest, width)
+        sibling = sibling.getprevious()
+    return widest
+
+
+def _fit_signature_columns(doc: Any, profile: Profile) -> None:
+    """Give each signature block of a joint plan an equal share of the text width."""
+    width = text_width_twips(profile)
+    for tbl in doc.element.body.iter(qn("w:tbl")):
+        caption = tbl.find(qn("w:tblPr") + "/" + qn("w:tblCaption"))
+        if caption is None or caption.get(qn("w:val")) != SIGNATURES_TABLE:
+            continue
+        rows = tbl.findall(qn("w:tr"))
+        count = max((len(r.findall(qn("w:tc"))) for r in rows), default=0)
+        if count == 0:
+            continue
+        share = width // count
+        grid = tbl.find(qn("w:tblGrid"))
+        for col in grid.findall(qn("w:gridCol")):
+            grid.remove(col)
+        for _ in range(count):
+            col = grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(share)})
+            grid.append(col)
+        for row in rows:
+            for tc in row.findall(qn("w:tc")):
+                tc_w = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+                if tc_w is not None:
+                    tc_w.set(qn("w:w"), str(share))
+                    tc_w.set(qn("w:type"), "dxa")
