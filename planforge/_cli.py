@@ -65,24 +65,26 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
         _stderr().print(f"[yellow]warning:[/] {escape(str(w.message))}")
 
 
-_debug_option = click.option(
-    "--debug", is_flag=True, help="Show the Python traceback of an error."
-)
+_debug_option = click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
 
 
 def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
     options = [
         click.argument("plan_file", metavar="PLAN", type=_PLAN_ARG),
         click.option(
-            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
             help="Output .docx (default: the plan's name with .docx, in the current folder).",
         ),
         click.option(
-            "--profile", metavar="NAME|FILE",
+            "--profile",
+            metavar="NAME|FILE",
             help=f"Format profile: {', '.join(builtin_profiles())}, or a profile file.",
         ),
         click.option(
-            "--template", type=click.Path(dir_okay=False, path_type=Path),
+            "--template",
+            type=click.Path(dir_okay=False, path_type=Path),
             help="A customized Word template to render with.",
         ),
         click.option("--force", is_flag=True, help="Replace the output file if it exists."),
@@ -93,8 +95,14 @@ def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
     return fn
 
 
-def _render(plan_file: Path, output: Path | None, profile: str | None,
-            template: Path | None, force: bool, debug: bool) -> None:
+def _render(
+    plan_file: Path,
+    output: Path | None,
+    profile: str | None,
+    template: Path | None,
+    force: bool,
+    debug: bool,
+) -> None:
     with _reported(debug):
         plan = load_plan(plan_file)
         target = output if output is not None else Path(plan_file.stem + ".docx")
@@ -110,8 +118,14 @@ def _render(plan_file: Path, output: Path | None, profile: str | None,
 )
 @click.version_option(__version__, prog_name="planforge")
 @_render_options
-def generate_plan(plan_file: Path, output: Path | None, profile: str | None,
-                  template: Path | None, force: bool, debug: bool) -> None:
+def generate_plan(
+    plan_file: Path,
+    output: Path | None,
+    profile: str | None,
+    template: Path | None,
+    force: bool,
+    debug: bool,
+) -> None:
     _render(plan_file, output, profile, template, force, debug)
 
 
@@ -123,8 +137,14 @@ def planforge() -> None:
 
 @planforge.command(name="render", help="Render a plan as a Word document (as generate-plan).")
 @_render_options
-def render_command(plan_file: Path, output: Path | None, profile: str | None,
-                   template: Path | None, force: bool, debug: bool) -> None:
+def render_command(
+    plan_file: Path,
+    output: Path | None,
+    profile: str | None,
+    template: Path | None,
+    force: bool,
+    debug: bool,
+) -> None:
     _render(plan_file, output, profile, template, force, debug)
 
 

@@ -211,5 +211,7 @@ def _recipient_lines(plan: Plan, profile: Profile) -> list[str]:
     if plan.recipients.archive:
         holders = fmt.archive_separator.join(plan.recipients.archive)
         lines.append(fmt.bullet + fmt.archive.format(holders=holders))
-    return [line + (fmt.last_end if k == len(lines) - 1 else fmt.line_end)
-            for k, line in enumerate(lines)]
+    return [
+        line + (fmt.last_end if k == len(lines) - 1 else fmt.line_end)
+        for k, line in enumerate(lines)
+    ]

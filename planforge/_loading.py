@@ -24,13 +24,13 @@ def load_plan(path: str | Path) -> Plan:
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix not in _YAML_SUFFIXES | _JSON_SUFFIXES:
-        raise PlanInputError(
-            [Problem("a plan file must end in .yaml, .yml or .json")], file=file
-        )
+        raise PlanInputError([Problem("a plan file must end in .yaml, .yml or .json")], file=file)
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        raise PlanInputError([Problem(f"cannot read the file ({exc.strerror})")], file=file) from exc
+        raise PlanInputError(
+            [Problem(f"cannot read the file ({exc.strerror})")], file=file
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -38,7 +38,7 @@ def load_plan(path: str | Path) -> Plan:
             [Problem(f"is not UTF-8 text (byte {exc.start}); save the file as UTF-8")], file=file
         ) from exc
     if suffix in _JSON_SUFFIXES:
-        data, lines = _parse_json(text, file), {}
+        data, lines = _parse_json(text, file), dict[PathKey, int]()
     else:
         data, lines = _parse_yaml(text, file)
     return plan_from_data(data, file=file, lines=lines)

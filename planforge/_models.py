@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -92,7 +92,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
-class IssuerKind(str, Enum):
+class IssuerKind(StrEnum):
     """Which system of rules an issuing body follows."""
 
     STATE = "state"  # Nghị định 30/2020/NĐ-CP
@@ -136,14 +136,16 @@ class DocumentNumber(_Model):
 class Title(_Model):
     """Type name and summary (tên loại, trích yếu)."""
 
-    type_name: Line = Field(default="KẾ HOẠCH", description="Printed in capitals above the summary.")
+    type_name: Line = Field(
+        default="KẾ HOẠCH", description="Printed in capitals above the summary."
+    )
     summary: Lines = Field(
         min_length=1,
         description="Summary (trích yếu); a list (or a multi-line text) gives one line each.",
     )
 
 
-class ListStyle(str, Enum):
+class ListStyle(StrEnum):
     """How the items of a list are labelled."""
 
     ROMAN = "roman"  # I. II. III.
@@ -212,7 +214,7 @@ class Part(_Model):
     )
 
 
-class AuthorityType(str, Enum):
+class AuthorityType(StrEnum):
     """Authority prefix of a signature line (thẩm quyền ký)."""
 
     COLLECTIVE = "collective"  # TM. / T/M — on behalf of a collective body
@@ -254,7 +256,9 @@ class SignatureBlock(_Model):
         default=None,
         description="Body name printed without a prefix (a head of a Ban signing directly).",
     )
-    position: Line | None = Field(default=None, description="Signer's position, e.g. `PHÓ CHỦ TỊCH`.")
+    position: Line | None = Field(
+        default=None, description="Signer's position, e.g. `PHÓ CHỦ TỊCH`."
+    )
     signer: Line = Field(description="Signer's full name.")
 
 

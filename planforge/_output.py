@@ -33,9 +33,9 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
             os.fsync(fh.fileno())
         if not force and target.exists():
             raise OutputError("appeared while writing; pass --force to replace it", file=target)
-        os.replace(tmp, target)
+        Path(tmp).replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            Path(tmp).unlink()
         raise
     return target

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Mapping
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ class _P(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Align(str, Enum):
+class Align(StrEnum):
     LEFT = "left"
     CENTER = "center"
     RIGHT = "right"
@@ -256,7 +256,8 @@ def load_profile(source: str | Path) -> Profile:
     file = Path(source)
     if not file.is_file():
         raise ProfileError(
-            f"no built-in profile and no file of that name (built-in: {', '.join(builtin_profiles())})",
+            "no built-in profile and no file of that name "
+            f"(built-in: {', '.join(builtin_profiles())})",
             file=file,
         )
     try:
@@ -269,7 +270,9 @@ def load_profile(source: str | Path) -> Profile:
     if base_name is None:
         merged = dict(data)
     elif base_name in _builtin_data():
-        merged = _merge(_builtin_data()[base_name], {k: v for k, v in data.items() if k != "extends"})
+        merged = _merge(
+            _builtin_data()[base_name], {k: v for k, v in data.items() if k != "extends"}
+        )
         # a derived profile is chosen explicitly, never by issuer kind, unless it says so
         if "default_for" not in data:
             merged["default_for"] = None
@@ -284,8 +287,9 @@ def load_profile(source: str | Path) -> Profile:
     return _validate(merged, file=file)
 
 
-def resolve_profile(profile: Profile | str | Path | None, plan_profile: str | None,
-                    first_issuer: IssuerKind) -> Profile:
+def resolve_profile(
+    profile: Profile | str | Path | None, plan_profile: str | None, first_issuer: IssuerKind
+) -> Profile:
     """The profile a render uses: the one passed, else the plan's, else its first issuer's."""
     if isinstance(profile, Profile):
         return profile

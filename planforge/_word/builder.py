@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import sys
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ _ALIGN = {
     Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
     Align.JUSTIFY: WD_ALIGN_PARAGRAPH.JUSTIFY,
 }
-_FIXED_TIME = _dt.datetime(2020, 1, 1, tzinfo=_dt.timezone.utc)
+_FIXED_TIME = _dt.datetime(2020, 1, 1, tzinfo=_dt.UTC)
 
 
 def style_name(role: str) -> str:
@@ -49,7 +50,7 @@ def text_width_twips(profile: Profile) -> int:
 
 
 def build_template(profile: Profile) -> bytes:
-    """The default template for *profile* as .docx bytes (same bytes' parts for the same profile)."""
+    """The default template for *profile* as .docx bytes; the same profile gives the same parts."""
     doc = Document()
     body = doc.element.body
     for child in list(body):
@@ -72,6 +73,18 @@ def build_template(profile: Profile) -> bytes:
     props.revision = 1
     out = io.BytesIO()
     doc.save(out)
+    return _deterministic_zip(out.getvalue())
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """The same zip with fixed member timestamps, so a rebuild gives identical bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
 
 
@@ -148,8 +161,11 @@ def _bottom_border(ppr: Any, weight_pt: float) -> None:
     border.append(bottom)
     # pBdr must come before spacing/ind/jc in CT_PPr's sequence
     anchor = next(
-        (ppr.find(qn(t)) for t in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
-         if ppr.find(qn(t)) is not None),
+        (
+            ppr.find(qn(t))
+            for t in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
+            if ppr.find(qn(t)) is not None
+        ),
         None,
     )
     if anchor is not None:
@@ -176,8 +192,13 @@ def _page(doc: Any, profile: Profile) -> None:
     para = section.header.paragraphs[0]
     para.style = doc.styles[style_name("page_number")]
     run = para.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
-                       ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "2"),
+        ("end", None),
+    ):
         if kind is not None:
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), kind)
@@ -201,8 +222,9 @@ def _para(container: Any, role_or_style: str, text: str = "") -> Any:
     return container.add_paragraph(text, style=name)
 
 
-def _tags(container: Any, role: str, open_tag: str, body: Iterable[tuple[str, str]],
-          close_tag: str) -> None:
+def _tags(
+    container: Any, role: str, open_tag: str, body: Iterable[tuple[str, str]], close_tag: str
+) -> None:
     """`{%p open %}` + body paragraphs + `{%p close %}` (the tag paragraphs vanish on render)."""
     _para(container, role, "{%p " + open_tag + " %}")
     for body_role, text in body:
@@ -237,12 +259,12 @@ def _table(doc: Any, widths: list[int], rows: int, caption: str = "") -> Any:
         cap = OxmlElement("w:tblCaption")
         cap.set(qn("w:val"), caption)
         tbl_pr.append(cap)
-    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(width))
     for row in table.rows:
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(OxmlElement("w:cantSplit"))
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             tc_w = cell._tc.get_or_add_tcPr().get_or_add_tcW()
             tc_w.set(qn("w:w"), str(width))
             tc_w.set(qn("w:type"), "dxa")
@@ -268,7 +290,7 @@ def _header_block(doc: Any, profile: Profile, width: int) -> None:
         _para(issuer, RULE_STYLES["issuer"])
     motto = _cell(table, 0, 1)
     for n in range(len(profile.header.motto)):
-        _para(motto, f"motto_{min(n + 1, 2)}", "{{ header.motto[%d] }}" % n)
+        _para(motto, f"motto_{min(n + 1, 2)}", f"{{{{ header.motto[{n}] }}}}")
     _para(motto, RULE_STYLES["motto"])
     _para(_cell(table, 1, 0), "number", "{{ header.number }}")
     _para(_cell(table, 1, 1), "place_date", "{{ header.place_date }}")
@@ -298,17 +320,32 @@ def _body_block(doc: Any) -> None:
 
 
 def _signature(cell: Any) -> None:
-    _tags(cell, "signature_authority", "for line in sig.authority",
-          [("signature_authority", "{{ line }}")], "endfor")
-    _tags(cell, "signature_position", "if sig.position",
-          [("signature_position", "{{ sig.position }}")], "endif")
+    _tags(
+        cell,
+        "signature_authority",
+        "for line in sig.authority",
+        [("signature_authority", "{{ line }}")],
+        "endfor",
+    )
+    _tags(
+        cell,
+        "signature_position",
+        "if sig.position",
+        [("signature_position", "{{ sig.position }}")],
+        "endif",
+    )
     _para(cell, "signer", "{{ sig.signer }}")
 
 
 def _recipients(container: Any) -> None:
     _para(container, "recipients_label", "{{ recipients.label }}")
-    _tags(container, "recipient", "for line in recipients.lines",
-          [("recipient", "{{ line }}")], "endfor")
+    _tags(
+        container,
+        "recipient",
+        "for line in recipients.lines",
+        [("recipient", "{{ line }}")],
+        "endfor",
+    )
 
 
 def _signature_block(doc: Any, width: int) -> None:
@@ -324,8 +361,9 @@ def _signature_block(doc: Any, width: int) -> None:
     _para(sig_cell, "signature_authority", "{%p endfor %}")
     _para(doc, "body", "{%p else %}")
     tag_width = 300
-    joint = _table(doc, [tag_width, width - 2 * tag_width, tag_width], rows=1,
-                   caption=SIGNATURES_TABLE)
+    joint = _table(
+        doc, [tag_width, width - 2 * tag_width, tag_width], rows=1, caption=SIGNATURES_TABLE
+    )
     _para(_cell(joint, 0, 0), "signature_authority", "{%tc for sig in signatures %}")
     _signature(_cell(joint, 0, 1))
     _para(_cell(joint, 0, 2), "signature_authority", "{%tc endfor %}")

@@ -1,4 +1,4 @@
-"""Render a template context into a .docx: docxtpl in the sandbox, then layout the profile asks for."""
+"""Render a context into a .docx: docxtpl in the sandbox, then the layout the profile asks."""
 
 from __future__ import annotations
 
@@ -74,8 +74,9 @@ def render_docx(
             part=_part_name(tpl),
         ) from exc
     except SecurityError as exc:
-        raise TemplateError(f"refused by the sandbox: {exc}", file=name,
-                            part=_part_name(tpl)) from exc
+        raise TemplateError(
+            f"refused by the sandbox: {exc}", file=name, part=_part_name(tpl)
+        ) from exc
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template error: {exc}", file=name, part=_part_name(tpl)) from exc
     doc = tpl.docx

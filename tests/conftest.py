@@ -1,0 +1,89 @@
+"""Shared fixtures: the example plans, rendered documents, and LibreOffice when it is there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+import planforge
+from planforge import Plan, load_plan, render_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+SEEDS = {
+    "thanh-hoa-2023": SHARED / "seeds" / "thanh-hoa-2023-ke-hoach-phoi-hop.txt",
+    "phu-yen-2022": SHARED / "seeds" / "phu-yen-2022-ke-hoach-phoi-hop.txt",
+}
+EXAMPLE_PLANS = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".yml", ".json"})
+
+
+def render_quietly(plan: Plan, output: Path | None = None, **kwargs: object) -> bytes:
+    """render_plan with the plan's intended-deviation warnings silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", planforge.PlanWarning)
+        return render_plan(plan, output, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def rendered_examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example plan rendered once per session: {stem: path of the .docx}."""
+    out = tmp_path_factory.mktemp("examples")
+    docs = {}
+    for plan_file in EXAMPLE_PLANS:
+        target = out / f"{plan_file.stem}.docx"
+        render_quietly(load_plan(plan_file), target)
+        docs[plan_file.stem] = target
+    return docs
+
+
+@pytest.fixture
+def thanh_hoa() -> Plan:
+    return load_plan(EXAMPLES / "thanh-hoa-2023.yaml")
+
+
+@pytest.fixture
+def phu_yen() -> Plan:
+    return load_plan(EXAMPLES / "phu-yen-2022.yaml")
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """Path of LibreOffice; skips without it, but fails under CI, where it must be installed."""
+    path = _soffice()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required under CI but is not installed")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return path
+
+
+@pytest.fixture(scope="session")
+def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., list[Path]]:
+    """convert(paths, fmt="pdf") -> converted files, through one LibreOffice run."""
+    profile = tmp_path_factory.mktemp("lo-profile")
+
+    def run(paths: Sequence[Path], fmt: str = "pdf") -> list[Path]:
+        outdir = tmp_path_factory.mktemp("converted")
+        subprocess.run(
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+             "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)],
+            check=True, capture_output=True, timeout=300,
+        )
+        ext = fmt.split(":")[0]
+        results = [outdir / f"{Path(p).stem}.{ext}" for p in paths]
+        missing = [r for r in results if not r.exists()]
+        assert not missing, f"LibreOffice did not produce {missing}"
+        return results
+
+    return run
