@@ -181,7 +181,7 @@ def _task(task: Task, profile: Profile) -> dict[str, Any]:
 
 
 def _signatures(plan: Plan, profile: Profile) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for n, sig in enumerate(plan.signatures):
         issuer = plan.signing_issuer(n)
         prefixes = profile.signature.prefixes[issuer.kind]
@@ -197,8 +197,13 @@ def _signatures(plan: Plan, profile: Profile) -> list[dict[str, Any]]:
                 "authority": authority,
                 "position": sig.position or "",
                 "signer": sig.signer,
+                "padding": 0,
             }
         )
+    # blocks side by side: pad the shorter ones so every signer's name stands level
+    lines = [len(s["authority"]) + (1 if s["position"] else 0) for s in out]
+    for block, count in zip(out, lines, strict=True):
+        block["padding"] = max(lines) - count
     return out
 
 

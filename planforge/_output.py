@@ -12,6 +12,12 @@ from ._errors import OutputError
 __all__ = ["write_atomic"]
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
     """Write *data* to *path* through a temporary file in the same folder, then rename.
 
@@ -27,6 +33,9 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
         raise OutputError("exists already; pass --force (force=True) to replace it", file=target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file 0600: give it the mode a plain open() would (or the old file's)
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        Path(tmp).chmod(mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

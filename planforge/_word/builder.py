@@ -334,11 +334,19 @@ def _signature(cell: Any) -> None:
         [("signature_position", "{{ sig.position }}")],
         "endif",
     )
+    # empty lines that bring a shorter block's name level with its neighbours'
+    _tags(
+        cell,
+        "signature_position",
+        "for _ in range(sig.padding)",
+        [("signature_position", "")],
+        "endfor",
+    )
     _para(cell, "signer", "{{ sig.signer }}")
 
 
-def _recipients(container: Any) -> None:
-    _para(container, "recipients_label", "{{ recipients.label }}")
+def _recipients(container: Any, label_prefix: str = "") -> None:
+    _para(container, "recipients_label", label_prefix + "{{ recipients.label }}")
     _tags(
         container,
         "recipient",
@@ -350,7 +358,7 @@ def _recipients(container: Any) -> None:
 
 def _signature_block(doc: Any, width: int) -> None:
     # one signature: recipients at the left, level with it (ND30); several: side by side,
-    # recipients below
+    # recipients in a row below that spans them all, so the two stay on one page
     _para(doc, "body", "{%p if signatures|length == 1 %}")
     half = width // 2
     single = _table(doc, [half, width - half], rows=1)
@@ -362,12 +370,15 @@ def _signature_block(doc: Any, width: int) -> None:
     _para(doc, "body", "{%p else %}")
     tag_width = 300
     joint = _table(
-        doc, [tag_width, width - 2 * tag_width, tag_width], rows=1, caption=SIGNATURES_TABLE
+        doc, [tag_width, width - 2 * tag_width, tag_width], rows=2, caption=SIGNATURES_TABLE
     )
     _para(_cell(joint, 0, 0), "signature_authority", "{%tc for sig in signatures %}")
     _signature(_cell(joint, 0, 1))
     _para(_cell(joint, 0, 2), "signature_authority", "{%tc endfor %}")
-    _recipients(doc)
+    below = joint.cell(1, 0).merge(joint.cell(1, 2))
+    for p in list(below.paragraphs):
+        p._p.getparent().remove(p._p)
+    _recipients(below, "{% colspan signatures|length %}")
     _para(doc, "body", "{%p endif %}")
 
 

@@ -188,6 +188,7 @@ def _fit_signature_columns(doc: Any, profile: Profile) -> None:
         if caption is None or caption.get(qn("w:val")) != SIGNATURES_TABLE:
             continue
         rows = tbl.findall(qn("w:tr"))
+        # the signature row has one cell per block; the recipients row spans them all
         count = max((len(r.findall(qn("w:tc"))) for r in rows), default=0)
         if count == 0:
             continue
@@ -200,7 +201,9 @@ def _fit_signature_columns(doc: Any, profile: Profile) -> None:
             grid.append(col)
         for row in rows:
             for tc in row.findall(qn("w:tc")):
+                span = tc.find(qn("w:tcPr") + "/" + qn("w:gridSpan"))
+                cols = int(span.get(qn("w:val"))) if span is not None else 1
                 tc_w = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
                 if tc_w is not None:
-                    tc_w.set(qn("w:w"), str(share))
+                    tc_w.set(qn("w:w"), str(share * cols))
                     tc_w.set(qn("w:type"), "dxa")
