@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 class PlanforgeError(Exception):
@@ -12,6 +13,17 @@ class PlanforgeError(Exception):
 
     #: CLI exit status: 2 for bad input or usage, 1 for a failure while doing the work.
     exit_code: int = 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # subclasses take keyword context in __init__: pickle the finished message and state
+        return (_restore, (type(self), str(self), self.__dict__))
+
+
+def _restore(cls: type[PlanforgeError], text: str, state: dict[str, Any]) -> PlanforgeError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, text)
+    error.__dict__.update(state)
+    return error
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,7 @@ class TemplateError(PlanforgeError):
         line: int | None = None,
         context: str = "",
     ) -> None:
+        self.message = message
         self.file = Path(file) if file is not None else None
         self.part = part
         self.line = line

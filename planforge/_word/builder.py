@@ -65,8 +65,10 @@ def build_template(profile: Profile) -> bytes:
     _body_block(doc)
     _signature_block(doc, width)
     props = doc.core_properties
-    props.title = "Kế hoạch"
-    props.author = "planforge"
+    # properties are template text too: they render with the plan
+    props.title = "{{ title.summary|join(' ') }}"
+    props.subject = "{{ title.type_name }}"
+    props.author = "{{ issuers|map(attribute='name')|join(', ') }}"
     props.last_modified_by = "planforge"
     props.comments = f"planforge template for profile {profile.name} {profile.version}"
     props.created = props.modified = _FIXED_TIME.replace(tzinfo=None)

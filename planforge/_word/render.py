@@ -19,8 +19,10 @@ from jinja2.exceptions import SecurityError
 from .._errors import TemplateError
 from .._profiles import Profile, Rule, builtin_profiles, load_profile
 from .builder import RULE_STYLES, SIGNATURES_TABLE, build_template, text_width_twips
-from .jinja import sandboxed_environment
+from .isolation import RenderLimits, run_limited
+from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
 from .measure import text_width_pt
+from .safety import check_docx_archive
 
 __all__ = ["default_template", "render_docx", "templates_dir"]
 
@@ -47,18 +49,78 @@ def default_template(profile: Profile) -> bytes:
     return _built(profile.model_dump_json())
 
 
+#: Largest XML a template part may render to (a whole plan's body is a few hundred KiB).
+MAX_RENDERED_PART = 16 * 1024 * 1024
+_PROPERTIES = (
+    "author", "category", "comments", "content_status", "identifier", "keywords", "language",
+    "last_modified_by", "subject", "title", "version",
+)  # fmt: skip
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+class _PlanTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, with every part rendered exactly once and no output part grown unbounded."""
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
+        if len(xml) > MAX_RENDERED_PART:
+            raise TemplateError(
+                f"renders to {len(xml) // 1_048_576} MiB of XML (limit "
+                f"{MAX_RENDERED_PART // 1_048_576} MiB)",
+                part=str(part.partname) if part is not None else "",
+            )
+        return xml
+
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        # python-docx escapes properties when it saves them: render without autoescape
+        env = properties_environment()
+        props = self.docx.core_properties
+        for prop in _PROPERTIES:
+            value = getattr(props, prop)
+            if isinstance(value, str) and ("{{" in value or "{%" in value):
+                rendered = env.from_string(value).render(context)
+                if len(rendered) > MAX_VALUE_LENGTH:
+                    raise TemplateError(f"document property {prop} renders too long")
+                setattr(props, prop, rendered)
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        # docxtpl renders the footnotes part once per section: a second pass would run plan
+        # text as template code
+        for part in self.docx.part.package.parts:
+            if part.content_type == _FOOTNOTES:
+                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                xml = self.render_xml_part(self.patch_xml(blob), part, context, jinja_env)
+                part._blob = xml.encode("utf-8")
+
+
 def render_docx(
     context: dict[str, Any],
     profile: Profile,
     *,
     template: bytes | None = None,
     template_name: str = "",
+    limits: RenderLimits | None = None,
 ) -> bytes:
-    """Fill *template* (default: the profile's) with *context* and return the .docx bytes."""
-    source = template if template is not None else default_template(profile)
-    name = template_name or f"built-in template {profile.name}"
+    """Fill *template* (default: the profile's) with *context* and return the .docx bytes.
+
+    A template from a user is checked before it is opened and rendered in a child process
+    with a time and a memory limit.
+    """
+    if template is None:
+        return _render(context, profile, default_template(profile), f"built-in {profile.name}")
+    name = template_name or "template"
+    check_docx_archive(template, name=name)
+    return run_limited(
+        lambda: _render(context, profile, template, name),
+        limits=limits or RenderLimits(),
+        name=name,
+    )
+
+
+def _render(context: dict[str, Any], profile: Profile, source: bytes, name: str) -> bytes:
+    tpl: Any = None
     try:
-        tpl = DocxTemplate(io.BytesIO(source))
+        tpl = _PlanTemplate(io.BytesIO(source))
         tpl.render(context, jinja_env=sandboxed_environment(), autoescape=False)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
@@ -79,14 +141,15 @@ def render_docx(
         ) from exc
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template error: {exc}", file=name, part=_part_name(tpl)) from exc
+    except TemplateError as exc:
+        if exc.file is not None:
+            raise
+        raise TemplateError(
+            exc.message, file=name, part=exc.part, line=exc.line, context=exc.context
+        ) from exc
     doc = tpl.docx
     _size_rules(doc, profile)
     _fit_signature_columns(doc, profile)
-    props = doc.core_properties
-    props.title = " ".join(context["title"]["summary"])
-    props.subject = context["title"]["type_name"]
-    props.author = ", ".join(i["name"] for i in context["issuers"])
-    props.comments = f"planforge, profile {profile.name} {profile.version}"
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
