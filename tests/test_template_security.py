@@ -64,8 +64,8 @@ def run_cli(tmp_path: Path, template: Path) -> tuple[int, str, Path]:
 MARKER = "/tmp/planforge-pwned-marker"
 PAYLOADS = {
     "class": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "globals": "{{ cycler.__init__.__globals__.os.system('touch %s') }}" % MARKER,
-    "os_system": "{{ joiner.__init__.__globals__['os'].system('touch %s') }}" % MARKER,
+    "globals": "{{ cycler.__init__.__globals__.os.system('touch " + MARKER + "') }}",
+    "os_system": "{{ joiner.__init__.__globals__['os'].system('touch " + MARKER + "') }}",
 }
 
 
