@@ -23,12 +23,10 @@ from docx.shared import Cm, Mm, Pt
 
 from .._profiles import STYLE_ROLES, Align, Profile, Rule, builtin_profiles, load_profile
 
-__all__ = ["RULE_STYLES", "SIGNATURES_TABLE", "build_template", "style_name", "text_width_twips"]
+__all__ = ["RULE_STYLES", "build_template", "style_name", "text_width_twips"]
 
 #: Paragraph styles of the lines drawn under the motto, the issuer and the summary.
 RULE_STYLES = {"motto": "PF Rule Motto", "issuer": "PF Rule Issuer", "summary": "PF Rule Summary"}
-#: Caption (alt-text title) marking the table whose columns are the signature blocks.
-SIGNATURES_TABLE = "planforge:signatures"
 
 _ALIGN = {
     Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
@@ -234,7 +232,7 @@ def _tags(
     _para(container, role, "{%p " + close_tag + " %}")
 
 
-def _table(doc: Any, widths: list[int], rows: int, caption: str = "") -> Any:
+def _table(doc: Any, widths: list[int], rows: int) -> Any:
     table = doc.add_table(rows=rows, cols=len(widths))
     table.autofit = False
     tbl = table._tbl
@@ -257,10 +255,6 @@ def _table(doc: Any, widths: list[int], rows: int, caption: str = "") -> Any:
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
-    if caption:
-        cap = OxmlElement("w:tblCaption")
-        cap.set(qn("w:val"), caption)
-        tbl_pr.append(cap)
     for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(width))
     for row in table.rows:
@@ -371,9 +365,7 @@ def _signature_block(doc: Any, width: int) -> None:
     _para(sig_cell, "signature_authority", "{%p endfor %}")
     _para(doc, "body", "{%p else %}")
     tag_width = 300
-    joint = _table(
-        doc, [tag_width, width - 2 * tag_width, tag_width], rows=2, caption=SIGNATURES_TABLE
-    )
+    joint = _table(doc, [tag_width, width - 2 * tag_width, tag_width], rows=2)
     _para(_cell(joint, 0, 0), "signature_authority", "{%tc for sig in signatures %}")
     _signature(_cell(joint, 0, 1))
     _para(_cell(joint, 0, 2), "signature_authority", "{%tc endfor %}")

@@ -18,7 +18,7 @@ from jinja2.exceptions import SecurityError
 
 from .._errors import TemplateError
 from .._profiles import Profile, Rule, builtin_profiles, load_profile
-from .builder import RULE_STYLES, SIGNATURES_TABLE, build_template, text_width_twips
+from .builder import RULE_STYLES, build_template, text_width_twips
 from .isolation import RenderLimits, run_limited
 from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
 from .measure import text_width_pt
@@ -49,6 +49,8 @@ def default_template(profile: Profile) -> bytes:
     return _built(profile.model_dump_json())
 
 
+#: Caption (alt-text title) marking a table whose columns a `{%tc for %}` loop makes.
+COLUMN_LOOP_TABLE = "planforge:column-loop"
 #: Largest XML a template part may render to (a whole plan's body is a few hundred KiB).
 MAX_RENDERED_PART = 16 * 1024 * 1024
 _PROPERTIES = (
@@ -121,6 +123,8 @@ def _render(context: dict[str, Any], profile: Profile, source: bytes, name: str)
     tpl: Any = None
     try:
         tpl = _PlanTemplate(io.BytesIO(source))
+        tpl.init_docx()
+        _mark_column_loops(tpl.docx)
         tpl.render(context, jinja_env=sandboxed_environment(), autoescape=False)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
@@ -149,7 +153,7 @@ def _render(context: dict[str, Any], profile: Profile, source: bytes, name: str)
         ) from exc
     doc = tpl.docx
     _size_rules(doc, profile)
-    _fit_signature_columns(doc, profile)
+    _fit_column_loops(doc)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -243,25 +247,46 @@ def _text_above_twips(para: Any) -> float | None:
     return widest
 
 
-def _fit_signature_columns(doc: Any, profile: Profile) -> None:
-    """Give each signature block of a joint plan an equal share of the text width."""
-    width = text_width_twips(profile)
+def _mark_column_loops(doc: Any) -> None:
+    """Caption every table that repeats its columns (`{%tc for ... %}`), before rendering.
+
+    The caption survives docxtpl's re-parse, so the table can be found again afterwards;
+    LibreOffice drops captions when it saves, so this is done on every render.
+    """
+    for tbl in doc.element.body.iter(qn("w:tbl")):
+        text = "".join(t.text or "" for t in tbl.iter(qn("w:t")))
+        if "{%tc" not in text.replace(" ", ""):
+            continue
+        tbl_pr = tbl.find(qn("w:tblPr"))
+        if tbl_pr is None or tbl_pr.find(qn("w:tblCaption")) is not None:
+            continue
+        caption = tbl_pr.makeelement(qn("w:tblCaption"), {qn("w:val"): COLUMN_LOOP_TABLE})
+        # CT_TblPr's sequence ends with tblCaption, tblDescription
+        description = tbl_pr.find(qn("w:tblDescription"))
+        if description is not None:
+            description.addprevious(caption)
+        else:
+            tbl_pr.append(caption)
+
+
+def _fit_column_loops(doc: Any) -> None:
+    """Share a column-loop table's width equally among the columns the loop made."""
     for tbl in doc.element.body.iter(qn("w:tbl")):
         caption = tbl.find(qn("w:tblPr") + "/" + qn("w:tblCaption"))
-        if caption is None or caption.get(qn("w:val")) != SIGNATURES_TABLE:
+        if caption is None or caption.get(qn("w:val")) != COLUMN_LOOP_TABLE:
             continue
         rows = tbl.findall(qn("w:tr"))
-        # the signature row has one cell per block; the recipients row spans them all
+        # the looped row has one cell per item; rows below may span them all
         count = max((len(r.findall(qn("w:tc"))) for r in rows), default=0)
-        if count == 0:
-            continue
-        share = width // count
         grid = tbl.find(qn("w:tblGrid"))
+        if count == 0 or grid is None:
+            continue
+        total = sum(int(c.get(qn("w:w"), "0")) for c in grid.findall(qn("w:gridCol")))
+        share = total // count
         for col in grid.findall(qn("w:gridCol")):
             grid.remove(col)
         for _ in range(count):
-            col = grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(share)})
-            grid.append(col)
+            grid.append(grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(share)}))
         for row in rows:
             for tc in row.findall(qn("w:tc")):
                 span = tc.find(qn("w:tcPr") + "/" + qn("w:gridSpan"))
