@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ._context import template_context
-from ._errors import PlanforgeError, PlanWarning
+from ._errors import PlanforgeError, PlanWarning, TemplateError
 from ._loading import load_plan
 from ._profiles import builtin_profiles, load_profile
 from ._render import render_plan
@@ -167,6 +167,56 @@ def context_command(plan_file: Path, profile: str | None, debug: bool) -> None:
     with _reported(debug):
         data: Any = template_context(load_plan(plan_file), profile=profile)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@planforge.group(name="template", help="Export, customize and check Word templates.")
+def template_group() -> None:
+    pass
+
+
+@template_group.command(
+    name="export", help="Write the default templates and a README of what may be changed."
+)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace templates already in DIRECTORY.")
+@_debug_option
+def template_export_command(directory: Path, force: bool, debug: bool) -> None:
+    from ._word.export import export_templates
+
+    with _reported(debug):
+        written = export_templates(directory, force=force)
+    for path in written:
+        _stderr().print(f"wrote {escape(str(path))}")
+
+
+@template_group.command(
+    name="check",
+    help="Report every problem of a template: unsafe content, Jinja syntax errors, variables "
+    "the plan does not provide, missing elements. Exit 1 on errors.",
+)
+@click.argument("template_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--profile", metavar="NAME|FILE", help="Profile of the trial render.")
+@_debug_option
+def template_check_command(template_file: Path, profile: str | None, debug: bool) -> None:
+    from ._word.check import check_template
+
+    with _reported(debug):
+        try:
+            data = template_file.read_bytes()
+        except OSError as exc:
+            raise TemplateError(f"cannot read ({exc.strerror})", file=template_file) from exc
+        chosen = load_profile(profile) if profile is not None else None
+        findings = check_template(data, name=str(template_file), profile=chosen)
+    console = _stderr()
+    for finding in findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        text = escape(finding.describe())
+        console.print(f"[{colour}]{text.split(':', 1)[0]}:[/]{text.split(':', 1)[1]}")
+    errors = sum(f.severity == "error" for f in findings)
+    warnings_count = len(findings) - errors
+    console.print(f"{template_file}: {errors} error(s), {warnings_count} warning(s)")
+    if errors:
+        raise click.exceptions.Exit(1)
 
 
 def generate_plan_main(argv: list[str] | None = None) -> None:
