@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ def build_context(plan: Plan, profile: Profile) -> dict[str, Any]:
     number = _number(plan, profile)
     place_date = format_place_date(plan.place, plan.date, plan.issue_year, profile.date)
     parts, blocks = _body(plan, profile)
+    tasks = list(_tasks(parts, profile))
     return {
         "profile": {
             "name": profile.name,
@@ -58,6 +60,7 @@ def build_context(plan: Plan, profile: Profile) -> dict[str, Any]:
         "preamble": list(plan.preamble),
         "parts": parts,
         "blocks": blocks,
+        "tasks": tasks,
         "closing": list(plan.closing),
         "signatures": _signatures(plan, profile),
         "recipients": {
@@ -163,6 +166,22 @@ def _items(
             }
         )
     return out
+
+
+def _tasks(items: list[dict[str, Any]], profile: Profile) -> Iterator[dict[str, Any]]:
+    """Every item with a task, in document order, flat: rows of a task table."""
+    sep = profile.tasks.separator
+    for item in items:
+        task = item.get("task")
+        if task:
+            yield {
+                "label": item["label"],
+                "text": item["title"] or (item["text"][0] if item["text"] else ""),
+                "lead": sep.join(task["lead"]),
+                "coordinating": sep.join(task["coordinating"]),
+                "timeline": task["timeline"],
+            }
+        yield from _tasks(item["items"], profile)
 
 
 def _task(task: Task, profile: Profile) -> dict[str, Any]:

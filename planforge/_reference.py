@@ -156,3 +156,37 @@ def _example(value: Any) -> str:
     if value is None or value == "":
         return ""
     return f"`{value}`"
+
+
+START = "<!-- context-reference:start: python -m planforge._reference docs/templates.md -->"
+END = "<!-- context-reference:end -->"
+
+
+def reference_table() -> str:
+    """The Markdown table of every template variable (the generated part of the docs)."""
+    lines = ["| variable | type | example |", "|---|---|---|"]
+    for path, kind, example in context_reference():
+        cell = example.replace("|", r"\|")
+        lines.append(f"| `{path}` | {kind} | {cell} |")
+    return "\n".join(lines)
+
+
+def update_docs(path: str) -> bool:
+    """Rewrite the generated table between the markers of *path*; True when it changed."""
+    from pathlib import Path
+
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    new = f"{head}{START}\n{reference_table()}\n{END}{tail}"
+    if new != text:
+        file.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    import sys
+
+    for name in sys.argv[1:]:
+        print(f"{name}: {'updated' if update_docs(name) else 'up to date'}")
