@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from .._profiles import STYLE_ROLES, Align, Profile, Rule, builtin_profiles, load_profile
+from .ooxml import order_table_properties
 
 __all__ = ["RULE_STYLES", "build_template", "style_name", "text_width_twips"]
 
@@ -252,9 +253,12 @@ def _table(doc: Any, widths: list[int], rows: int) -> Any:
         el.set(qn("w:val"), "nil")
         borders.append(el)
     tbl_pr.append(borders)
-    layout = OxmlElement("w:tblLayout")
+    layout = tbl_pr.find(qn("w:tblLayout"))  # table.autofit = False made it
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tbl_pr.append(layout)
     layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    order_table_properties(tbl)
     for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(width))
     for row in table.rows:
@@ -341,15 +345,15 @@ def _signature(cell: Any) -> None:
     _para(cell, "signer", "{{ sig.signer }}")
 
 
-def _recipients(container: Any, label_prefix: str = "") -> None:
-    _para(container, "recipients_label", label_prefix + "{{ recipients.label }}")
+def _recipients(cell: Any, label_prefix: str = "") -> None:
+    """The recipients list in a table cell (nothing, not a lone label, when there are none)."""
+    _para(cell, "recipients_label", "{%p if recipients.lines %}")
+    _para(cell, "recipients_label", label_prefix + "{{ recipients.label }}")
     _tags(
-        container,
-        "recipient",
-        "for line in recipients.lines",
-        [("recipient", "{{ line }}")],
-        "endfor",
+        cell, "recipient", "for line in recipients.lines", [("recipient", "{{ line }}")], "endfor"
     )
+    _para(cell, "recipient", "{%p endif %}")
+    _para(cell, "recipient")  # a cell must keep a paragraph when the list is empty
 
 
 def _signature_block(doc: Any, width: int) -> None:

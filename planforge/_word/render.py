@@ -22,6 +22,7 @@ from .builder import RULE_STYLES, build_template, text_width_twips
 from .isolation import RenderLimits, run_limited
 from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
 from .measure import text_width_pt
+from .ooxml import order_table_properties
 from .safety import check_docx_archive
 
 __all__ = ["default_template", "render_docx", "templates_dir"]
@@ -154,6 +155,7 @@ def _render(context: dict[str, Any], profile: Profile, source: bytes, name: str)
     doc = tpl.docx
     _size_rules(doc, profile)
     _fit_column_loops(doc)
+    order_table_properties(doc.element.body)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

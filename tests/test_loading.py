@@ -1,0 +1,396 @@
+"""Reading plan files: formats, encodings, and errors that point at the file, field and line."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planforge import Plan, PlanInputError, Problem, load_plan
+from planforge._loading import field_path, plan_from_data
+
+from .conftest import EXAMPLES
+
+PLAN_YAML = """\
+# a comment line, so that line numbers are not trivially the index of the key
+issuers:
+  - name: ỦY BAN NHÂN DÂN TỈNH THANH HÓA
+    kind: state
+    abbreviation: UBND
+  - name: BAN TUYÊN GIÁO TỈNH ỦY
+    kind: party
+    abbreviation: BTGTU
+number:
+  type: KHPH
+place: Thanh Hoá
+date: 2023-03-03
+title:
+  summary: |
+    Phối hợp giữa Ủy ban nhân dân tỉnh với Ban Tuyên giáo Tỉnh ủy
+    trong thực hiện nhiệm vụ năm 2023
+parts:
+  - title: MỤC ĐÍCH, YÊU CẦU
+    items:
+      - Nâng cao chất lượng công tác tham mưu.
+      - text: Tăng cường sự phối hợp.
+        task:
+          lead: Sở Y tế
+          timeline: Thường xuyên
+signatures:
+  - authority:
+      - collective: ỦY BAN NHÂN DÂN
+      - deputy: CHỦ TỊCH
+    position: PHÓ CHỦ TỊCH
+    signer: Đầu Thanh Tùng
+  - position: TRƯỞNG BAN
+    signer: Đào Xuân Yên
+recipients:
+  to:
+    - name: Ban Tuyên giáo Trung ương
+      marker: b/c
+    - UBND các huyện, thị, thành phố
+  archive: [VT]
+"""
+
+PLAN_DATA: dict[str, Any] = {
+    "issuers": [
+        {"name": "ỦY BAN NHÂN DÂN TỈNH THANH HÓA", "kind": "state", "abbreviation": "UBND"},
+        {"name": "BAN TUYÊN GIÁO TỈNH ỦY", "kind": "party", "abbreviation": "BTGTU"},
+    ],
+    "number": {"type": "KHPH"},
+    "place": "Thanh Hoá",
+    "date": "2023-03-03",
+    "title": {
+        "summary": [
+            "Phối hợp giữa Ủy ban nhân dân tỉnh với Ban Tuyên giáo Tỉnh ủy",
+            "trong thực hiện nhiệm vụ năm 2023",
+        ]
+    },
+    "parts": [
+        {
+            "title": "MỤC ĐÍCH, YÊU CẦU",
+            "items": [
+                "Nâng cao chất lượng công tác tham mưu.",
+                {
+                    "text": "Tăng cường sự phối hợp.",
+                    "task": {"lead": "Sở Y tế", "timeline": "Thường xuyên"},
+                },
+            ],
+        }
+    ],
+    "signatures": [
+        {
+            "authority": [{"collective": "ỦY BAN NHÂN DÂN"}, {"deputy": "CHỦ TỊCH"}],
+            "position": "PHÓ CHỦ TỊCH",
+            "signer": "Đầu Thanh Tùng",
+        },
+        {"position": "TRƯỞNG BAN", "signer": "Đào Xuân Yên"},
+    ],
+    "recipients": {
+        "to": [
+            {"name": "Ban Tuyên giáo Trung ương", "marker": "b/c"},
+            "UBND các huyện, thị, thành phố",
+        ],
+        "archive": ["VT"],
+    },
+}
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
+    """1-based number of the line holding the *occurrence*-th *fragment* of *text*."""
+    hits = [n for n, line in enumerate(text.splitlines(), 1) if fragment in line]
+    return hits[occurrence - 1]
+
+
+def load_error(path: Path) -> PlanInputError:
+    with pytest.raises(PlanInputError) as info:
+        load_plan(path)
+    return info.value
+
+
+# -- reading the formats -----------------------------------------------------------------------
+
+
+def test_yaml_plan_loads_with_its_shorthands(tmp_path: Path) -> None:
+    plan = load_plan(write(tmp_path, "plan.yaml", PLAN_YAML))
+    assert isinstance(plan, Plan)
+    assert plan.place == "Thanh Hoá"
+    assert plan.title.summary == [
+        "Phối hợp giữa Ủy ban nhân dân tỉnh với Ban Tuyên giáo Tỉnh ủy",
+        "trong thực hiện nhiệm vụ năm 2023",
+    ]
+    assert plan.parts[0].items[0].text == ["Nâng cao chất lượng công tác tham mưu."]
+    task = plan.parts[0].items[1].task
+    assert task is not None and task.lead == ["Sở Y tế"]
+    assert plan.signatures[0].authority[1].of == "CHỦ TỊCH"
+    assert [r.name for r in plan.recipients.to][1] == "UBND các huyện, thị, thành phố"
+
+
+def test_json_and_yaml_give_the_same_plan(tmp_path: Path) -> None:
+    from_yaml = load_plan(write(tmp_path, "plan.yaml", PLAN_YAML))
+    from_json = load_plan(write(tmp_path, "plan.json", json.dumps(PLAN_DATA, ensure_ascii=False)))
+    assert from_json == from_yaml
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "plan.YAML", "Plan.Yml"])
+def test_yaml_suffixes_are_case_insensitive(tmp_path: Path, name: str) -> None:
+    assert load_plan(write(tmp_path, name, PLAN_YAML)).place == "Thanh Hoá"
+
+
+def test_json_suffix_is_case_insensitive(tmp_path: Path) -> None:
+    path = write(tmp_path, "plan.JSON", json.dumps(PLAN_DATA))
+    assert load_plan(path).issuers[1].abbreviation == "BTGTU"
+
+
+@pytest.mark.parametrize("name", ["plan.yaml", "plan.json"])
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path, name: str) -> None:
+    text = PLAN_YAML if name.endswith(".yaml") else json.dumps(PLAN_DATA, ensure_ascii=False)
+    path = write(tmp_path, name, "\ufeff".encode() + text.encode("utf-8"))
+    assert load_plan(path).place == "Thanh Hoá"
+
+
+def test_load_plan_takes_a_string_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "plan.yaml", PLAN_YAML)
+    assert load_plan(str(path)) == load_plan(path)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_example_plans_load(example: Path) -> None:
+    plan = load_plan(example)
+    assert plan.parts and plan.signatures and plan.recipients.to
+
+
+# -- files that are not plan files -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["plan.txt", "plan.docx", "plan", "plan.yaml.bak", "plan.toml"])
+def test_wrong_suffix_is_refused_before_reading(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name  # never written: the suffix alone decides
+    error = load_error(path)
+    assert error.exit_code == 2
+    assert error.file == path
+    assert ".yaml, .yml or .json" in str(error)
+    assert str(error).startswith(str(path))
+
+
+def test_a_missing_file_is_a_plan_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "absent.yaml"
+    error = load_error(path)
+    assert error.exit_code == 2
+    assert "cannot read the file" in str(error)
+    assert error.file == path
+
+
+def test_invalid_yaml_reports_line_and_column(tmp_path: Path) -> None:
+    text = "place: Hà Nội\ntitle:\n  summary: [một, hai\nissuers: []\n"
+    error = load_error(write(tmp_path, "bad.yaml", text))
+    assert error.exit_code == 2
+    assert len(error.problems) == 1
+    problem = error.problems[0]
+    assert problem.message.startswith("invalid YAML")
+    # the unclosed flow sequence is noticed at the `:` after `issuers` (line 4, column 8)
+    assert (problem.line, problem.column) == (4, 8)
+    assert "line 4, column 8" in str(error)
+
+
+def test_a_tab_in_yaml_indentation_is_located(tmp_path: Path) -> None:
+    error = load_error(write(tmp_path, "tab.yaml", "place: Huế\ntitle:\n\tsummary: x\n"))
+    assert error.problems[0].line == 3
+    assert error.problems[0].column == 1
+    assert "invalid YAML" in str(error)
+
+
+def test_invalid_json_reports_line_and_column(tmp_path: Path) -> None:
+    text = '{\n  "place": "Huế",\n  "title": ,\n  "issuers": []\n}\n'
+    error = load_error(write(tmp_path, "bad.json", text))
+    assert error.exit_code == 2
+    problem = error.problems[0]
+    assert problem.message.startswith("invalid JSON")
+    assert (problem.line, problem.column) == (3, 12)
+    assert "line 3, column 12" in str(error)
+
+
+def test_non_utf8_bytes_give_a_clear_error(tmp_path: Path) -> None:
+    raw = "place: Hà Giang\n".encode("cp1258")  # a legacy Vietnamese code page
+    assert raw[8] == 0xE0  # the `à`
+    error = load_error(write(tmp_path, "legacy.yaml", raw))
+    assert error.exit_code == 2
+    assert "not UTF-8" in str(error)
+    assert "byte 8" in str(error)
+    assert "save the file as UTF-8" in str(error)
+
+
+def test_non_utf8_json_gives_the_same_error(tmp_path: Path) -> None:
+    error = load_error(write(tmp_path, "legacy.json", b'{"place": "H\xe0 N\xf4i"}'))
+    assert "not UTF-8" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("list.yaml", "- issuers\n- place\n"),
+        ("scalar.yaml", "just a sentence\n"),
+        ("empty.yaml", ""),
+        ("comments.yaml", "# nothing but a comment\n"),
+        ("list.json", "[1, 2]"),
+        ("string.json", '"plan"'),
+        ("null.json", "null"),
+    ],
+)
+def test_a_top_level_that_is_not_a_mapping_is_refused(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    error = load_error(write(tmp_path, name, content))
+    assert error.exit_code == 2
+    assert "must be a mapping" in str(error)
+    assert error.field == ""
+
+
+@pytest.mark.parametrize("data", [[], "plan", None, 42])
+def test_plan_from_data_refuses_non_mappings(data: Any) -> None:
+    with pytest.raises(PlanInputError, match="must be a mapping"):
+        plan_from_data(data)
+
+
+def test_several_yaml_documents_are_refused(tmp_path: Path) -> None:
+    error = load_error(write(tmp_path, "two.yaml", PLAN_YAML + "---\nplace: Huế\n"))
+    assert "invalid YAML" in str(error)
+    assert error.line == line_of(PLAN_YAML + "---\n", "---")
+
+
+# -- validation errors: field paths and lines --------------------------------------------------
+
+
+def test_a_validation_error_carries_field_and_yaml_line(tmp_path: Path) -> None:
+    text = PLAN_YAML.replace("lead: Sở Y tế", "lead: []")
+    error = load_error(write(tmp_path, "plan.yaml", text))
+    assert error.exit_code == 2
+    assert error.field == "parts[0].items[1].task.lead"
+    assert error.line == line_of(text, "lead: []")
+    assert f"parts[0].items[1].task.lead · line {error.line}:" in str(error)
+
+
+def test_an_unknown_key_is_located_at_its_own_line(tmp_path: Path) -> None:
+    text = PLAN_YAML.replace("      marker: b/c\n", "      marker: b/c\n      makrer: x\n")
+    error = load_error(write(tmp_path, "plan.yaml", text))
+    assert [(p.field, p.line) for p in error.problems] == [
+        ("recipients.to[0].makrer", line_of(text, "makrer")),
+    ]
+    assert "unknown field" in error.problems[0].message
+
+
+def test_a_missing_field_is_located_at_its_mapping(tmp_path: Path) -> None:
+    text = PLAN_YAML.replace("    signer: Đào Xuân Yên\n", "")
+    error = load_error(write(tmp_path, "plan.yaml", text))
+    assert error.field == "signatures[1].signer"
+    assert error.problems[0].message == "required field is missing"
+    assert error.line == line_of(text, "- position: TRƯỞNG BAN")
+
+
+def test_an_error_in_a_string_item_points_at_that_item(tmp_path: Path) -> None:
+    text = PLAN_YAML.replace("- Nâng cao chất lượng công tác tham mưu.", '- "\\v"')
+    error = load_error(write(tmp_path, "plan.yaml", text))
+    assert error.field == "parts[0].items[0].text[0]"
+    assert "U+000B" in error.problems[0].message
+    assert error.line == line_of(text, '- "\\v"')
+
+
+def test_an_error_in_a_single_string_list_points_at_its_key(tmp_path: Path) -> None:
+    text = PLAN_YAML.replace("lead: Sở Y tế", 'lead: "Sở\\fY tế"')
+    error = load_error(write(tmp_path, "plan.yaml", text))
+    assert error.field == "parts[0].items[1].task.lead[0]"
+    assert error.line == line_of(text, "lead:")
+
+
+def test_several_errors_are_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        PLAN_YAML.replace("    kind: party\n", "    kind: partly\n")
+        .replace("place: Thanh Hoá", "place: ''")
+        .replace("lead: Sở Y tế", "lead: []")
+        .replace("  - position: TRƯỞNG BAN", "  - positon: TRƯỞNG BAN")
+    )
+    error = load_error(write(tmp_path, "plan.yaml", text))
+    located = [(p.field, p.line) for p in error.problems]
+    assert located == [
+        ("issuers[1].kind", line_of(text, "kind: partly")),
+        ("place", line_of(text, "place:")),
+        ("parts[0].items[1].task.lead", line_of(text, "lead: []")),
+        ("signatures[1].positon", line_of(text, "positon")),
+    ]
+    message = str(error)
+    assert message.splitlines()[0] == f"{tmp_path / 'plan.yaml'}: 4 problems:"
+    for field, line in located:
+        assert f"  - {field} · line {line}: " in message
+    assert error.field == "issuers[1].kind"  # the first problem
+
+
+def test_json_validation_errors_name_the_field(tmp_path: Path) -> None:
+    data = json.loads(json.dumps(PLAN_DATA))
+    data["signatures"][0]["authority"][1] = {"type": "deputy", "of": "CHỦ TỊCH", "x": 1}
+    error = load_error(write(tmp_path, "plan.json", json.dumps(data)))
+    assert error.field == "signatures[0].authority[1].x"
+    assert error.exit_code == 2
+
+
+def test_plan_from_data_errors_have_no_file_or_line() -> None:
+    data = json.loads(json.dumps(PLAN_DATA))
+    del data["place"]
+    with pytest.raises(PlanInputError) as info:
+        plan_from_data(data)
+    assert info.value.file is None
+    assert info.value.line is None
+    assert str(info.value) == "place: required field is missing"
+
+
+def test_a_plan_input_error_survives_pickling(tmp_path: Path) -> None:
+    error = load_error(write(tmp_path, "plan.yaml", PLAN_YAML.replace("lead: Sở Y tế", "lead: []")))
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is PlanInputError
+    assert str(copy) == str(error)
+    assert copy.problems == error.problems
+    assert copy.file == error.file
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("loc", "expected"),
+    [
+        ((), ""),
+        (("place",), "place"),
+        (("title", "summary", 0), "title.summary[0]"),
+        (("parts", 0, "items", 1, "task", "lead"), "parts[0].items[1].task.lead"),
+        (("parts", 1, "items", 3, "items", 0, "text", 2), "parts[1].items[3].items[0].text[2]"),
+        ((0,), "[0]"),
+        (("a", 0, 1), "a[0][1]"),
+    ],
+)
+def test_field_path(loc: tuple[str | int, ...], expected: str) -> None:
+    assert field_path(loc) == expected
+
+
+@pytest.mark.parametrize(
+    ("problem", "text"),
+    [
+        (Problem("boom"), "boom"),
+        (Problem("boom", field="place"), "place: boom"),
+        (Problem("boom", line=3), "line 3: boom"),
+        (Problem("boom", line=3, column=7), "line 3, column 7: boom"),
+        (Problem("boom", field="title.summary[0]", line=9), "title.summary[0] · line 9: boom"),
+    ],
+)
+def test_problem_describe(problem: Problem, text: str) -> None:
+    assert problem.describe() == text
