@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,8 +13,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ._text import clean_text
 
@@ -39,7 +42,7 @@ def _line(value: str) -> str:
     text = clean_text(value)
     if not text:
         raise ValueError("must not be empty")
-    if "\n" in text or "\r" in text:
+    if len(text.splitlines()) > 1:  # every Unicode line break, not only \n and \r
         raise ValueError("must be a single line (remove the line break)")
     return text
 
@@ -72,7 +75,8 @@ def _split_lines(value: Any) -> Any:
 def _split_paragraphs(value: Any) -> Any:
     """A string with blank lines becomes several paragraphs; one string is one paragraph."""
     if isinstance(value, str):
-        chunks = [c for c in value.replace("\r\n", "\n").split("\n\n") if c.strip()]
+        # a blank line (even one holding spaces) separates paragraphs
+        chunks = [c for c in re.split(r"\n[^\S\n]*\n", value.replace("\r\n", "\n")) if c.strip()]
         return chunks or [value]
     return _as_list(value)
 
@@ -302,7 +306,7 @@ class Plan(_Model):
         default=None, description="Date of issue; leave it out (and give `year`) for a draft."
     )
     year: int | None = Field(
-        default=None, description="Year of a draft whose day and month are left blank."
+        default=None, ge=1, le=9999, description="Year of a draft whose day and month are blank."
     )
     title: Title
     preamble: Paragraphs = Field(default_factory=list, description="Căn cứ / `Thực hiện ...`.")
@@ -313,17 +317,39 @@ class Plan(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Plan:
+        problems: list[InitErrorDetails] = []
+
+        def problem(loc: tuple[str | int, ...], kind: str, message: str, value: Any) -> None:
+            # raised with its location, so that errors name the field (and its line)
+            error = PydanticCustomError(kind, message)
+            problems.append(InitErrorDetails(type=error, loc=loc, input=value))
+
         if self.date is None and self.year is None:
-            raise ValueError("give `date` (YYYY-MM-DD), or `year` alone for a draft")
+            problem(
+                ("date",),
+                "date_missing",
+                "give `date` (YYYY-MM-DD), or `year` alone for a draft",
+                None,
+            )
         if self.date is not None and self.year is not None and self.year != self.date.year:
-            raise ValueError(f"`year` {self.year} does not match `date` {self.date.isoformat()}")
+            problem(
+                ("year",),
+                "year_mismatch",
+                f"`year` {self.year} does not match `date` {self.date.isoformat()}",
+                self.year,
+            )
         abbreviations = [i.abbreviation for i in self.issuers]
         for n, sig in enumerate(self.signatures):
             if sig.issuer is not None and sig.issuer not in abbreviations:
-                raise ValueError(
-                    f"signatures[{n}].issuer `{sig.issuer}` is not an issuer's abbreviation "
-                    f"(one of: {', '.join(abbreviations)})"
+                problem(
+                    ("signatures", n, "issuer"),
+                    "unknown_issuer",
+                    f"`{sig.issuer}` is not an issuer's abbreviation "
+                    f"(one of: {', '.join(abbreviations)})",
+                    sig.issuer,
                 )
+        if problems:
+            raise ValidationError.from_exception_data(type(self).__name__, problems)
         return self
 
     @property

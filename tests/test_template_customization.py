@@ -281,9 +281,9 @@ def test_example_office_template_renders_with_its_customizations(tmp_path: Path)
     assert "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH" in first_header.paragraphs[0].text
     assert first_header.part.related_parts, "the logo image is in the header part"
     assert any(rel.reltype.endswith("/image") for rel in first_header.part.rels.values())
-    texts = body_text(data)
+    texts = [t for t in body_text(data) if t.strip()]
     assert texts[-1] == "Văn bản này được ký số và gửi qua hệ thống quản lý văn bản."
-    assert texts[:-1] == body_text(render_quietly(plan))
+    assert texts[:-1] == [t for t in body_text(render_quietly(plan)) if t.strip()]
 
 
 def test_values_come_out_literally_in_a_custom_header(tmp_path: Path, phu_yen: Plan) -> None:
