@@ -17,8 +17,9 @@ from rich.markup import escape
 from ._context import template_context
 from ._errors import PlanforgeError, PlanWarning, TemplateError
 from ._loading import load_plan
-from ._profiles import builtin_profiles, load_profile
+from ._profiles import builtin_profiles, load_profile, resolve_profile
 from ._render import render_plan
+from ._rules import plan_warnings
 from ._version import __version__
 
 __all__ = ["generate_plan_main", "planforge_main"]
@@ -66,6 +67,11 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 
 _debug_option = click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
+_remove_option = click.option(
+    "--remove-invalid-chars",
+    is_flag=True,
+    help="Remove characters a Word document cannot hold (with a warning) instead of refusing.",
+)
 
 
 def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
@@ -88,6 +94,8 @@ def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
             help="A customized Word template to render with.",
         ),
         click.option("--force", is_flag=True, help="Replace the output file if it exists."),
+        click.option("--parents", is_flag=True, help="Create the output folder if it is missing."),
+        _remove_option,
         _debug_option,
     ]
     for option in reversed(options):
@@ -100,14 +108,20 @@ def _render(
     output: Path | None,
     profile: str | None,
     template: Path | None,
-    force: bool,
-    debug: bool,
+    options: dict[str, bool],
 ) -> None:
-    with _reported(debug):
-        plan = load_plan(plan_file)
+    with _reported(options["debug"]):
+        plan = load_plan(plan_file, remove_invalid_chars=options["remove_invalid_chars"])
         target = output if output is not None else Path(plan_file.stem + ".docx")
         chosen = load_profile(profile) if profile is not None else None
-        render_plan(plan, target, template=template, profile=chosen, force=force)
+        render_plan(
+            plan,
+            target,
+            template=template,
+            profile=chosen,
+            force=options["force"],
+            parents=options["parents"],
+        )
     _stderr().print(f"wrote {escape(str(target))}")
 
 
@@ -123,10 +137,9 @@ def generate_plan(
     output: Path | None,
     profile: str | None,
     template: Path | None,
-    force: bool,
-    debug: bool,
+    **options: bool,
 ) -> None:
-    _render(plan_file, output, profile, template, force, debug)
+    _render(plan_file, output, profile, template, options)
 
 
 @click.group(help="planforge: Vietnamese coordination plans as Word documents.")
@@ -142,10 +155,39 @@ def render_command(
     output: Path | None,
     profile: str | None,
     template: Path | None,
-    force: bool,
-    debug: bool,
+    **options: bool,
 ) -> None:
-    _render(plan_file, output, profile, template, force, debug)
+    _render(plan_file, output, profile, template, options)
+
+
+@planforge.command(
+    name="validate",
+    help="Check plans without rendering them: every error and warning of each. "
+    "Exit status: 0 all valid, 2 any has errors.",
+)
+@click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True, type=_PLAN_ARG)
+@click.option("--profile", metavar="NAME|FILE", help="Format profile name or file.")
+@_remove_option
+@_debug_option
+def validate_command(
+    plan_files: tuple[Path, ...], profile: str | None, remove_invalid_chars: bool, debug: bool
+) -> None:
+    console = _stderr()
+    failed = 0
+    for plan_file in plan_files:
+        try:
+            with _reported(debug):
+                plan = load_plan(plan_file, remove_invalid_chars=remove_invalid_chars)
+                chosen = resolve_profile(profile, plan.profile, plan.issuers[0].kind)
+                for warning in plan_warnings(plan, chosen):
+                    warnings.warn(warning, stacklevel=1)
+        except click.exceptions.Exit:
+            failed += 1
+            continue
+        console.print(f"{escape(str(plan_file))}: valid (profile {chosen.name})")
+    if failed:
+        console.print(f"{failed} of {len(plan_files)} plan(s) have errors")
+        raise click.exceptions.Exit(2)
 
 
 @planforge.command(name="profiles", help="List the built-in format profiles.")

@@ -231,6 +231,7 @@ def _recipient_lines(plan: Plan, profile: Profile) -> list[str]:
     lines = [
         fmt.bullet + r.name + (" " + fmt.marker.format(marker=r.marker) if r.marker else "")
         for r in plan.recipients.to
+        if r.name
     ]
     if plan.recipients.archive:
         holders = fmt.archive_separator.join(plan.recipients.archive)

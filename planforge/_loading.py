@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import json
+import re
+import typing
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from ._errors import PlanInputError, Problem
+from ._errors import PlanInputError, PlanWarning, Problem
 from ._models import Plan
+from ._text import forbidden_xml_chars, remove_forbidden_xml_chars
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
 _JSON_SUFFIXES = {".json"}
@@ -19,8 +25,12 @@ _JSON_SUFFIXES = {".json"}
 PathKey = tuple[str | int, ...]
 
 
-def load_plan(path: str | Path) -> Plan:
-    """Read a plan from a `.yaml`, `.yml` or `.json` file and validate it."""
+def load_plan(path: str | Path, *, remove_invalid_chars: bool = False) -> Plan:
+    """Read a plan from a `.yaml`, `.yml` or `.json` file and validate it.
+
+    With *remove_invalid_chars*, characters a Word document cannot hold are removed (each
+    removal is a `PlanWarning`) instead of refused.
+    """
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix not in _YAML_SUFFIXES | _JSON_SUFFIXES:
@@ -40,8 +50,49 @@ def load_plan(path: str | Path) -> Plan:
     if suffix in _JSON_SUFFIXES:
         data, lines = _parse_json(text, file), dict[PathKey, int]()
     else:
+        if remove_invalid_chars:
+            text = _strip_invalid_text(text, file)
         data, lines = _parse_yaml(text, file)
+    if remove_invalid_chars:
+        data = _strip_invalid(data, (), file, lines)
     return plan_from_data(data, file=file, lines=lines)
+
+
+def _strip_invalid_text(text: str, file: Path) -> str:
+    """Remove what XML cannot hold from YAML text (the YAML reader refuses it, unlocated)."""
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines: \v is a break there
+        bad = forbidden_xml_chars(line)
+        if bad:
+            warnings.warn(
+                PlanWarning(
+                    f"removed characters a Word document cannot hold ({', '.join(bad)})",
+                    field=f"{file}: line {number}",
+                ),
+                stacklevel=4,
+            )
+    return remove_forbidden_xml_chars(text)
+
+
+def _strip_invalid(data: Any, path: PathKey, file: Path, lines: Mapping[PathKey, int]) -> Any:
+    if isinstance(data, str):
+        bad = forbidden_xml_chars(data)
+        if not bad:
+            return data
+        where = field_path(path)
+        line = _nearest_line(path, lines)
+        warnings.warn(
+            PlanWarning(
+                f"removed characters a Word document cannot hold ({', '.join(bad)})",
+                field=f"{file}: {where}" + (f" (line {line})" if line else ""),
+            ),
+            stacklevel=4,
+        )
+        return remove_forbidden_xml_chars(data)
+    if isinstance(data, dict):
+        return {k: _strip_invalid(v, (*path, str(k)), file, lines) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_strip_invalid(v, (*path, n), file, lines) for n, v in enumerate(data)]
+    return data
 
 
 def plan_from_data(
@@ -71,13 +122,102 @@ def _problems(exc: ValidationError, lines: Mapping[PathKey, int]) -> list[Proble
     for err in exc.errors(include_url=False):
         # pydantic puts validator names (function-after[...]) into loc for annotated types
         loc = tuple(k for k in err["loc"] if isinstance(k, int) or "[" not in str(k))
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown field (check its spelling)"
-        elif err["type"] == "missing":
-            message = "required field is missing"
+        message = _message(err, loc)
         problems.append(Problem(message, field=field_path(loc), line=_nearest_line(loc, lines)))
     return problems
+
+
+_TYPE_WORDS = {
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list (lines starting with `- ` in YAML)",
+    "dict_type": "must be a mapping of fields (`key: value` lines in YAML)",
+    "model_type": "must be a mapping of fields (`key: value` lines in YAML)",
+    "model_attributes_type": "must be a mapping of fields (`key: value` lines in YAML)",
+    "missing": "is required but missing",
+}
+
+
+def _message(err: Mapping[str, Any], loc: PathKey) -> str:
+    kind = err["type"]
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        known = _known_fields(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        listing = f" (fields here: {', '.join(known)})" if known and not close else ""
+        return f"unknown field `{loc[-1]}`{hint}{listing}"
+    if kind in _TYPE_WORDS:
+        shown = "" if kind == "missing" else f", not {_shown(given)}"
+        return _TYPE_WORDS[kind] + shown
+    if kind == "enum":
+        return f"must be one of {err.get('ctx', {}).get('expected', '')}, not {_shown(given)}"
+    if kind in {
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+    }:
+        return _date_message(given)
+    if kind == "too_short":
+        minimum = err.get("ctx", {}).get("min_length", 1)
+        return f"needs at least {minimum} {'entry' if minimum == 1 else 'entries'}"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        return f"must be {err['msg'].split('be ', 1)[-1]}, not {_shown(given)}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if not isinstance(value, str) else f"`{value}`"
+    return text if len(text) <= 60 else text[:57] + "...`"
+
+
+def _date_message(given: Any) -> str:
+    text = str(given)
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        if month == 2 and day == 29 and not calendar.isleap(year):
+            return f"{text} does not exist: {year} is not a leap year (February has 28 days)"
+        if not 1 <= month <= 12:
+            return f"{text} is not a date: there is no month {month}"
+        last = calendar.monthrange(year, month)[1]
+        return f"{text} is not a date: month {month} of {year} has {last} days"
+    return f"must be a date written YYYY-MM-DD (e.g. 2023-03-03), not {_shown(given)}"
+
+
+def _known_fields(loc: PathKey) -> list[str]:
+    """Field names of the model at *loc* (for "did you mean"), [] if not a model."""
+    model: Any = Plan
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        fields = getattr(model, "model_fields", None)
+        if not fields or key not in fields:
+            return []
+        model = _model_of(fields[key].annotation)
+    fields = getattr(model, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _model_of(annotation: Any) -> Any:
+    """The pydantic model inside `list[Annotated[Item, ...]] | None` and the like."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _nearest_line(loc: PathKey, lines: Mapping[PathKey, int]) -> int | None:
@@ -96,10 +236,21 @@ def _parse_json(text: str, file: Path) -> Any:
         ) from exc
 
 
+class _PlanLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so that the model validates them with a field
+    path (PyYAML's own date conversion fails on 2023-02-29 with no location)."""
+
+
+_PlanLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_PlanLoader)
+        data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return_problem = Problem(
@@ -108,6 +259,18 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
             column=mark.column + 1 if mark else None,
         )
         raise PlanInputError([return_problem], file=file) from exc
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        problem = Problem(
+            f"contains the character U+{ord(char):04X}, which a plan cannot hold; remove it "
+            "(it usually comes from copying out of another program) or pass "
+            "--remove-invalid-chars",
+            line=line,
+            column=column,
+        )
+        raise PlanInputError([problem], file=file) from exc
     except yaml.YAMLError as exc:
         raise PlanInputError([Problem(f"invalid YAML: {exc}")], file=file) from exc
     lines: dict[PathKey, int] = {}

@@ -81,6 +81,13 @@ def _split_paragraphs(value: Any) -> Any:
     return _as_list(value)
 
 
+def _line_or_empty(value: str) -> str:
+    text = clean_text(value)
+    if len(text.splitlines()) > 1:
+        raise ValueError("must be a single line (remove the line break)")
+    return text
+
+
 Line = Annotated[str, AfterValidator(_line)]
 """One line of text: NFC, trimmed, not empty, no line break."""
 
@@ -267,15 +274,17 @@ class SignatureBlock(_Model):
 
 
 def _recipient_shorthand(value: Any) -> Any:
+    if value is None:
+        return {"name": ""}
     if isinstance(value, str):
         return {"name": value}
     return value
 
 
 class Recipient(_Model):
-    """A line of the recipients list."""
+    """A line of the recipients list (an empty one is left out, with a warning)."""
 
-    name: Line
+    name: Annotated[str, AfterValidator(_line_or_empty)]
     marker: Line | None = Field(default=None, description="e.g. `b/c` (to report to).")
 
 
@@ -327,7 +336,7 @@ class Plan(_Model):
         if self.date is None and self.year is None:
             problem(
                 ("date",),
-                "date_missing",
+                "missing_date",
                 "give `date` (YYYY-MM-DD), or `year` alone for a draft",
                 None,
             )

@@ -18,7 +18,9 @@ def _umask() -> int:
     return current
 
 
-def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+def write_atomic(
+    path: str | Path, data: bytes, *, force: bool = False, parents: bool = False
+) -> Path:
     """Write *data* to *path* through a temporary file in the same folder, then rename.
 
     A reader never sees a half-written file, and a failure leaves no file behind.
@@ -26,7 +28,14 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path()
     if not folder.is_dir():
-        raise OutputError("the folder does not exist; create it first", file=target)
+        if folder.exists():
+            raise OutputError(f"{folder} is not a folder", file=target)
+        if not parents:
+            raise OutputError(
+                "the folder does not exist; create it, or pass --parents (parents=True)",
+                file=target,
+            )
+        folder.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         raise OutputError("is a folder; give a file name", file=target)
     if target.exists() and not force:

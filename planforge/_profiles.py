@@ -141,9 +141,21 @@ class Checks(_P):
     advisory_body_prefixes: list[str] = Field(
         description="Bodies whose head signs without a collective prefix (HD36: a Ban)."
     )
+    collective_body_prefixes: list[str] = Field(
+        description="Bodies whose names start like an advisory body's but are collective."
+    )
     deputy_position_prefixes: list[str] = Field(description="Positions that are a deputy's.")
+    expansions: dict[str, str] = Field(
+        description="Abbreviations spelled out before names are compared (UBND: ỦY BAN NHÂN DÂN)."
+    )
+    max_number: int = Field(ge=1, description="Largest plausible document number.")
     source_collective: str
     source_deputy: str
+    source_issuers: str
+    source_joint: str
+    source_symbol: str
+    source_number: str
+    source_recipients: str
 
 
 class Profile(_P):

@@ -22,11 +22,12 @@ def render_plan(
     template: str | Path | None = None,
     profile: Profile | str | Path | None = None,
     force: bool = False,
+    parents: bool = False,
 ) -> bytes:
     """Render *plan* to .docx bytes; with *output*, also write them there (atomically).
 
     Deviations the user may intend are issued as `PlanWarning`s. An existing *output* is kept
-    unless *force* is true.
+    unless *force* is true; a missing output folder is an error unless *parents* is true.
     """
     from ._word.render import render_docx  # python-docx/docxtpl load only when rendering
 
@@ -47,5 +48,5 @@ def render_plan(
         write_atomic(output, b"", force=False)
     data = render_docx(build_context(plan, chosen), chosen, template=source, template_name=name)
     if output is not None:
-        write_atomic(output, data, force=force)
+        write_atomic(output, data, force=force, parents=parents)
     return data

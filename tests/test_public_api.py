@@ -45,9 +45,11 @@ def test_every_error_derives_from_the_root() -> None:
 def test_signatures_of_the_main_functions() -> None:
     render = inspect.signature(planforge.render_plan)
     assert list(render.parameters)[:2] == ["plan", "output"]
-    for keyword in ("template", "profile", "force"):
+    for keyword in ("template", "profile", "force", "parents"):
         assert render.parameters[keyword].kind is inspect.Parameter.KEYWORD_ONLY
-    assert list(inspect.signature(planforge.load_plan).parameters) == ["path"]
+    load = inspect.signature(planforge.load_plan).parameters
+    assert list(load) == ["path", "remove_invalid_chars"]
+    assert load["remove_invalid_chars"].kind is inspect.Parameter.KEYWORD_ONLY
     assert inspect.signature(planforge.template_context).parameters["profile"].kind is (
         inspect.Parameter.KEYWORD_ONLY
     )
