@@ -118,13 +118,23 @@ def field_path(loc: tuple[str | int, ...]) -> str:
 
 
 def _problems(exc: ValidationError, lines: Mapping[PathKey, int]) -> list[Problem]:
-    problems = []
+    errors = []
     for err in exc.errors(include_url=False):
         # pydantic puts validator names (function-after[...]) into loc for annotated types
         loc = tuple(k for k in err["loc"] if isinstance(k, int) or "[" not in str(k))
-        message = _message(err, loc)
-        problems.append(Problem(message, field=field_path(loc), line=_nearest_line(loc, lines)))
-    return problems
+        errors.append((loc, err))
+    # a misspelt required field shows up twice: unknown `abreviation`, missing `abbreviation`;
+    # the "did you mean" says it all
+    misspelt = set()
+    for loc, err in errors:
+        if err["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(loc[-1]), _known_fields(loc[:-1]), 1, 0.6)
+            misspelt |= {(*loc[:-1], c) for c in close}
+    return [
+        Problem(_message(err, loc), field=field_path(loc), line=_nearest_line(loc, lines))
+        for loc, err in errors
+        if not (err["type"] == "missing" and loc in misspelt)
+    ]
 
 
 _TYPE_WORDS = {

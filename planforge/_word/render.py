@@ -136,7 +136,8 @@ def _render(context: dict[str, Any], profile: Profile, source: bytes, name: str)
         ) from exc
     except jinja2.UndefinedError as exc:
         raise TemplateError(
-            f"the template uses a variable the plan does not provide: {exc.message}",
+            f"the template uses a variable the plan does not provide: {exc.message} "
+            "(planforge template check FILE lists every such problem)",
             file=name,
             part=_part_name(tpl),
         ) from exc

@@ -1,0 +1,175 @@
+"""Every row of docs/errors.md is run here: its message and exit status are what users get."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planforge import _cli
+
+from .conftest import EXAMPLES, ROOT
+
+DOC = ROOT / "docs" / "errors.md"
+PHU_YEN = (EXAMPLES / "phu-yen-2022.yaml").read_text(encoding="utf-8")
+THANH_HOA = (EXAMPLES / "thanh-hoa-2023.yaml").read_text(encoding="utf-8")
+
+MINIMAL = """issuers:
+  - {name: SỞ Y TẾ, kind: state, abbreviation: SYT}
+place: Hà Nội
+date: 2024-05-06
+title: {summary: Phối hợp năm 2024}
+signatures: [{signer: Nguyễn Văn A}]
+recipients: {to: [Như trên], archive: [VT]}
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    """Writes the input into a folder and returns the CLI arguments to run."""
+
+    make: Callable[[Path], list[str]]
+
+
+def plan_file(text: str | bytes, name: str = "plan.yaml") -> Callable[[Path], list[str]]:
+    def make(folder: Path) -> list[str]:
+        path = folder / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return [str(path), "-o", str(folder / "out.docx")]
+
+    return make
+
+
+def minimal(old: str, new: str) -> Callable[[Path], list[str]]:
+    assert old in MINIMAL
+    return plan_file(MINIMAL.replace(old, new, 1))
+
+
+def _existing_output(folder: Path) -> list[str]:
+    args = plan_file(MINIMAL)(folder)
+    (folder / "out.docx").write_bytes(b"keep me")
+    return args
+
+
+def _missing_folder(folder: Path) -> list[str]:
+    return [*plan_file(MINIMAL)(folder)[:1], "-o", str(folder / "no" / "such" / "out.docx")]
+
+
+def _unsafe_template(folder: Path) -> list[str]:
+    from .test_template_security import make_template
+
+    def patch(parts: dict[str, bytes]) -> None:
+        rels = "word/_rels/document.xml.rels"
+        parts[rels] = parts[rels].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/image" Target="http://x.invalid/a.png" TargetMode="External"/>'
+            b"</Relationships>",
+        )
+
+    return [*plan_file(MINIMAL)(folder), "--template", str(make_template(folder, patch))]
+
+
+def _template_variable(folder: Path) -> list[str]:
+    from .test_template_security import _in_body, make_template
+
+    template = make_template(folder, _in_body("{{ header.nmber }}"))
+    return [*plan_file(PHU_YEN)(folder), "--template", str(template)]
+
+
+CASES: dict[str, Case] = {
+    "missing-file": Case(lambda f: [str(f / "nope.yaml")]),
+    "wrong-suffix": Case(plan_file(MINIMAL, "plan.txt")),
+    "not-utf8": Case(plan_file(MINIMAL.encode("cp1258", "replace"))),
+    "yaml-syntax": Case(plan_file("issuers:\n  - name: A\n    kind: [state\n")),
+    "json-syntax": Case(plan_file("{issuers: []}", "plan.json")),
+    "not-a-mapping": Case(plan_file("- just\n- a list\n")),
+    "unknown-field": Case(minimal("abbreviation: SYT", "abreviation: SYT")),
+    "missing-field": Case(minimal("title: {summary: Phối hợp năm 2024}\n", "")),
+    "wrong-type": Case(minimal("date: 2024-05-06", "date: 2024-05-06\nnumber: {number: abc}")),
+    "empty-text": Case(minimal("signer: Nguyễn Văn A", 'signer: "  "')),
+    "not-an-option": Case(minimal("kind: state", "kind: stat")),
+    "bad-date": Case(minimal("date: 2024-05-06", "date: 2023-02-29")),
+    "no-date": Case(minimal("date: 2024-05-06\n", "")),
+    "control-character": Case(minimal("place: Hà Nội", 'place: "Hà\x0bNội"')),
+    "escaped-control-character": Case(
+        plan_file('{"issuers": [{"name": "A\\u000bB", "kind": "state"}]}', "plan.json")
+    ),
+    "tcvn3": Case(minimal("Phối hợp năm 2024", "KÕ ho¹ch phèi hîp n¨m 2024")),
+    "vni": Case(minimal("Phối hợp năm 2024", "Keá hoaïch phoái hôïp naêm 2024")),
+    "output-exists": Case(_existing_output),
+    "output-folder-missing": Case(_missing_folder),
+    "unknown-profile": Case(lambda f: [*plan_file(MINIMAL)(f), "--profile", "nd99"]),
+    "unsafe-template": Case(_unsafe_template),
+    "template-variable": Case(_template_variable),
+    "usage": Case(lambda f: ["--no-such-option"]),
+    "warn-t-m-before-ban": Case(plan_file(THANH_HOA)),
+    "warn-kt-not-deputy": Case(
+        minimal(
+            "signatures: [{signer: Nguyễn Văn A}]",
+            "signatures: [{authority: [{deputy: GIÁM ĐỐC}], position: GIÁM ĐỐC, signer: A}]",
+        )
+    ),
+    "warn-collective-not-issuer": Case(
+        minimal(
+            "signatures: [{signer: Nguyễn Văn A}]",
+            "signatures: [{authority: [{collective: SỞ TÀI CHÍNH}], signer: A}]",
+        )
+    ),
+    "warn-joint-signatures": Case(
+        minimal(
+            "  - {name: SỞ Y TẾ, kind: state, abbreviation: SYT}",
+            "  - {name: SỞ Y TẾ, kind: state, abbreviation: SYT}\n"
+            "  - {name: SỞ TƯ PHÁP, kind: state, abbreviation: STP}",
+        )
+    ),
+    "warn-symbol": Case(minimal("date: 2024-05-06", "date: 2024-05-06\nnumber: {symbols: [SYTE]}")),
+    "warn-number": Case(minimal("date: 2024-05-06", "date: 2024-05-06\nnumber: {number: 0}")),
+    "warn-empty-recipient": Case(minimal("to: [Như trên]", 'to: [Như trên, ""]')),
+    "warn-no-archive": Case(minimal(", archive: [VT]", "")),
+}
+
+
+def doc_rows() -> list[tuple[str, str, int]]:
+    """(case, message, exit status) of every row of the table in docs/errors.md."""
+    rows = []
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\|\s*`([a-z0-9-]+)`\s*\|.*\|\s*(.+?)\s*\|\s*(\d)\s*\|\s*$", line)
+        if match:
+            message = match.group(2).strip()
+            rows.append((match.group(1), message, int(match.group(3))))
+    return rows
+
+
+def _unquote(message: str) -> str:
+    # the doc shows each message in backticks; a backtick inside is doubled-fenced: `` x ``
+    inner = re.fullmatch(r"(`+)\s?(.*?)\s?\1", message)
+    return inner.group(2) if inner else message
+
+
+def test_every_case_is_documented_and_every_row_has_a_case() -> None:
+    documented = [case for case, _, _ in doc_rows()]
+    assert len(documented) == len(set(documented))
+    assert set(documented) == set(CASES)
+
+
+@pytest.mark.parametrize(("case", "message", "status"), doc_rows(), ids=[r[0] for r in doc_rows()])
+def test_documented_message_and_exit_status(
+    tmp_path: Path, case: str, message: str, status: int
+) -> None:
+    args = CASES[case].make(tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.docx")}
+    result = CliRunner().invoke(_cli.generate_plan, args)
+    assert result.exit_code == status, result.output
+    assert _unquote(message) in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    if status != 0:
+        after = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.docx")}
+        assert after == before, "a failed run must not write or change any .docx"
