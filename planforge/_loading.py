@@ -175,8 +175,11 @@ def _message(err: Mapping[str, Any], loc: PathKey) -> str:
     if kind == "too_short":
         minimum = err.get("ctx", {}).get("min_length", 1)
         return f"needs at least {minimum} {'entry' if minimum == 1 else 'entries'}"
-    if kind in {"greater_than_equal", "less_than_equal"}:
-        return f"must be {err['msg'].split('be ', 1)[-1]}, not {_shown(given)}"
+    ctx = err.get("ctx", {})
+    if kind == "greater_than_equal":
+        return f"must be {ctx.get('ge')} or more, not {_shown(given)}"
+    if kind == "less_than_equal":
+        return f"must be {ctx.get('le')} or less, not {_shown(given)}"
     return str(err["msg"]).removeprefix("Value error, ")
 
 

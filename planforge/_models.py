@@ -13,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     model_validator,
 )
@@ -126,8 +127,10 @@ class Issuer(_Model):
 class DocumentNumber(_Model):
     """Number and symbol (số, ký hiệu)."""
 
-    number: int | None = Field(
-        default=None, description="The number; leave it out for a draft (the clerk fills it in)."
+    number: Annotated[int, Strict()] | None = Field(
+        default=None,
+        ge=0,
+        description="The number; leave it out for a draft (the clerk fills it in).",
     )
     type: Line = Field(
         default="KH", description="Type abbreviation: `KH`, `KHPH` (kế hoạch phối hợp), ..."
@@ -136,12 +139,6 @@ class DocumentNumber(_Model):
         default_factory=list,
         description="Issuers' abbreviations in the symbol; defaults to every issuer's.",
     )
-
-    @model_validator(mode="after")
-    def _positive(self) -> DocumentNumber:
-        if self.number is not None and self.number < 0:
-            raise ValueError("number must be 0 or more")
-        return self
 
 
 class Title(_Model):

@@ -158,6 +158,19 @@ class Checks(_P):
     source_recipients: str
 
 
+class Audit(_P):
+    """What `planforge check` accepts in any document, and the rule each check cites."""
+
+    margins_mm: dict[str, tuple[float, float]] = Field(
+        description="Allowed [min, max] of each margin: top, bottom, left, right."
+    )
+    sizes: dict[str, tuple[float, float]] = Field(
+        description="Allowed [min, max] font size of each element, in points."
+    )
+    type_names: list[str] = Field(description="Type names a title may be (KẾ HOẠCH, ...).")
+    sources: dict[str, str] = Field(description="Where each rule comes from, by rule name.")
+
+
 class Profile(_P):
     """Every format rule planforge applies, for one kind of document and one version of rules."""
 
@@ -179,6 +192,7 @@ class Profile(_P):
     signature: SignatureFormat
     recipients: RecipientsFormat
     checks: Checks
+    audit: Audit
     styles: dict[str, TextStyle] = Field(description="Text style of each element, by role.")
 
     def style(self, role: str) -> TextStyle:
@@ -292,7 +306,7 @@ def load_profile(source: str | Path) -> Profile:
             merged["name"] = f"{base_name}+{file.stem}"
     else:
         raise ProfileError(
-            f"extends unknown profile {base_name!r} (built-in: {', '.join(builtin_profiles())})",
+            f"unknown profile {base_name!r} (built-in: {', '.join(builtin_profiles())})",
             file=file,
             field="extends",
         )

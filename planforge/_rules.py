@@ -97,7 +97,10 @@ def _signature_warnings(plan: Plan, profile: Profile) -> list[PlanWarning]:
                         rule=checks.source_collective,
                     )
                 )
-            if not any(_names_body(i.name, authority.of, checks.expansions) for i in plan.issuers):
+            # a committee (BAN THƯỜNG VỤ) signs for the body it leads: no issuer name to match
+            if not body.startswith(tuple(checks.collective_body_prefixes)) and not any(
+                _names_body(i.name, authority.of, checks.expansions) for i in plan.issuers
+            ):
                 found.append(
                     PlanWarning(
                         f"`{shown}` signs for a body that is not among the issuers "

@@ -88,7 +88,7 @@ def test_validation_error_names_the_field_path_and_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     line = 1 + text.splitlines().index(next(x for x in text.splitlines() if "signr:" in x))
     assert "signatures[0].signr" in result.stderr
-    assert "signatures[0].signer" in result.stderr
+    assert "did you mean `signer`?" in result.stderr
     assert f"line {line}" in result.stderr
     assert not (tmp_path / "plan.docx").exists()
 
