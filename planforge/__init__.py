@@ -1,5 +1,6 @@
 """planforge: Vietnamese coordination plans (Kế hoạch phối hợp) as Word documents."""
 
+from ._audit import AuditFinding, audit_docx
 from ._context import template_context
 from ._errors import (
     OutputError,
@@ -28,11 +29,13 @@ from ._models import (
     Task,
     Title,
 )
+from ._pdf import convert_to_pdf
 from ._profiles import Profile, builtin_profiles, load_profile
 from ._render import render_plan
 from ._version import __version__
 
 __all__ = [
+    "AuditFinding",
     "Authority",
     "AuthorityType",
     "DocumentNumber",
@@ -57,7 +60,9 @@ __all__ = [
     "TemplateError",
     "Title",
     "__version__",
+    "audit_docx",
     "builtin_profiles",
+    "convert_to_pdf",
     "load_plan",
     "load_profile",
     "render_plan",

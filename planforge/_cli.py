@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,10 +16,14 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from ._audit import audit_docx
 from ._context import template_context
-from ._errors import PlanforgeError, PlanWarning, TemplateError
+from ._errors import OutputError, PlanforgeError, PlanWarning, TemplateError
 from ._loading import load_plan
-from ._profiles import builtin_profiles, load_profile, resolve_profile
+from ._models import Plan
+from ._output import write_atomic
+from ._pdf import convert_to_pdf, pdf_to_pngs
+from ._profiles import Profile, builtin_profiles, load_profile, resolve_profile
 from ._render import render_plan
 from ._rules import plan_warnings
 from ._version import __version__
@@ -95,6 +101,11 @@ def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
         ),
         click.option("--force", is_flag=True, help="Replace the output file if it exists."),
         click.option("--parents", is_flag=True, help="Create the output folder if it is missing."),
+        click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx."),
+        click.option("--pdf-only", is_flag=True, help="Write only the PDF (-o may end in .pdf)."),
+        click.option(
+            "--no-check", is_flag=True, help="Do not audit the rendered document (planforge check)."
+        ),
         _remove_option,
         _debug_option,
     ]
@@ -112,17 +123,47 @@ def _render(
 ) -> None:
     with _reported(options["debug"]):
         plan = load_plan(plan_file, remove_invalid_chars=options["remove_invalid_chars"])
-        target = output if output is not None else Path(plan_file.stem + ".docx")
         chosen = load_profile(profile) if profile is not None else None
-        render_plan(
-            plan,
-            target,
-            template=template,
-            profile=chosen,
-            force=options["force"],
-            parents=options["parents"],
-        )
-    _stderr().print(f"wrote {escape(str(target))}")
+        written = _write_outputs(plan, plan_file, output, chosen, template, options)
+    for path in written:
+        _stderr().print(f"wrote {escape(str(path))}")
+
+
+def _write_outputs(
+    plan: Plan,
+    plan_file: Path,
+    output: Path | None,
+    profile: Profile | None,
+    template: Path | None,
+    options: dict[str, bool],
+) -> list[Path]:
+    force, parents = options["force"], options["parents"]
+    render = functools.partial(
+        render_plan, plan, template=template, profile=profile, check=not options["no_check"]
+    )
+    if options["pdf_only"]:
+        target = output if output is not None else Path(plan_file.stem + ".pdf")
+        target = target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
+        _refuse_existing([target], force)
+        with tempfile.TemporaryDirectory(prefix="planforge-") as tmp:
+            docx = Path(tmp) / f"{target.stem}.docx"
+            render(docx)
+            (pdf,) = convert_to_pdf([docx], tmp)
+            return [write_atomic(target, pdf.read_bytes(), force=force, parents=parents)]
+    target = output if output is not None else Path(plan_file.stem + ".docx")
+    if not options["pdf"]:
+        render(target, force=force, parents=parents)
+        return [target]
+    pdf_target = target.with_suffix(".pdf")
+    _refuse_existing([target, pdf_target], force)  # before any work, so nothing is half done
+    render(target, force=force, parents=parents)
+    return [target, *convert_to_pdf([target], target.parent, force=force)]
+
+
+def _refuse_existing(paths: list[Path], force: bool) -> None:
+    for path in paths:
+        if path.exists() and not force:
+            raise OutputError("exists already; pass --force (force=True) to replace it", file=path)
 
 
 @click.command(
@@ -188,6 +229,103 @@ def validate_command(
     if failed:
         console.print(f"{failed} of {len(plan_files)} plan(s) have errors")
         raise click.exceptions.Exit(2)
+
+
+@planforge.command(
+    name="check",
+    help="Audit a Word document (made by planforge, Word or LibreOffice) against the format "
+    "rules. Exit status: 0 no error, 1 errors found, 2 unreadable file.",
+)
+@click.argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--profile", metavar="NAME|FILE", help="Rules to check (default: by the motto).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json: a list of findings on standard output, for systems that call it.",
+)
+@_debug_option
+def check_command(document: Path, profile: str | None, output_format: str, debug: bool) -> None:
+    with _reported(debug):
+        findings = audit_docx(document, profile=profile)
+    errors = sum(f.severity == "error" for f in findings)
+    if output_format == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        console = _stderr()
+        for finding in findings:
+            colour = "red" if finding.severity == "error" else "yellow"
+            console.print(f"[{colour}]{escape(finding.describe())}[/]")
+        console.print(
+            f"{escape(str(document))}: {errors} error(s), {len(findings) - errors} warning(s)"
+        )
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@planforge.command(
+    name="preview",
+    help="Write one PNG a page of a plan (YAML/JSON, rendered first) or a .docx into DIR.",
+)
+@click.argument("source", metavar="PLAN|DOCX", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PNGs.",
+)
+@click.option("--profile", metavar="NAME|FILE", help="Format profile (for a plan).")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A customized Word template (for a plan).",
+)
+@click.option("--dpi", type=click.IntRange(30, 600), default=100, show_default=True)
+@click.option("--force", is_flag=True, help="Replace PNGs already in DIR.")
+@_debug_option
+def preview_command(
+    source: Path,
+    outdir: Path,
+    profile: str | None,
+    template: Path | None,
+    dpi: int,
+    force: bool,
+    debug: bool,
+) -> None:
+    with _reported(debug):
+        pages = _preview(source, outdir, profile, template, dpi, force)
+    for page in pages:
+        _stderr().print(f"wrote {escape(str(page))}")
+
+
+def _preview(
+    source: Path, outdir: Path, profile: str | None, template: Path | None, dpi: int, force: bool
+) -> list[Path]:
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError("is not a folder", file=outdir)
+    existing = sorted(outdir.glob(f"{source.stem}-*.png")) if outdir.is_dir() else []
+    if existing and not force:
+        raise OutputError(
+            f"already holds {existing[0].name}; pass --force to replace the previews", file=outdir
+        )
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="planforge-") as tmp:
+        if source.suffix.lower() == ".docx":
+            if not source.is_file():
+                raise OutputError("no such file", file=source)
+            docx = source
+        else:
+            plan = load_plan(source)
+            chosen = load_profile(profile) if profile is not None else None
+            docx = Path(tmp) / f"{source.stem}.docx"
+            render_plan(plan, docx, template=template, profile=chosen)
+        (pdf,) = convert_to_pdf([docx], tmp, force=True)
+        for old in existing:
+            old.unlink()
+        return pdf_to_pngs(pdf, outdir, prefix=source.stem, dpi=dpi)
 
 
 @planforge.command(name="profiles", help="List the built-in format profiles.")

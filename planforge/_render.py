@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 from ._context import build_context
-from ._errors import TemplateError
+from ._errors import PlanWarning, TemplateError
 from ._models import Plan
 from ._output import write_atomic
 from ._profiles import Profile, resolve_profile
@@ -23,11 +23,14 @@ def render_plan(
     profile: Profile | str | Path | None = None,
     force: bool = False,
     parents: bool = False,
+    check: bool = False,
 ) -> bytes:
     """Render *plan* to .docx bytes; with *output*, also write them there (atomically).
 
     Deviations the user may intend are issued as `PlanWarning`s. An existing *output* is kept
     unless *force* is true; a missing output folder is an error unless *parents* is true.
+    With *check*, the rendered document is audited as `planforge check` does, and what it
+    finds is issued as `PlanWarning`s too.
     """
     from ._word.render import render_docx  # python-docx/docxtpl load only when rendering
 
@@ -47,6 +50,18 @@ def render_plan(
         # fail before the work, not after it
         write_atomic(output, b"", force=False)
     data = render_docx(build_context(plan, chosen), chosen, template=source, template_name=name)
+    if check:
+        from ._word.audit import audit_document
+
+        for finding in audit_document(data, profile=chosen, name=name or "rendered plan"):
+            warnings.warn(
+                PlanWarning(
+                    f"{finding.severity} in the rendered document: {finding.message}",
+                    field=finding.where,
+                    rule=finding.source,
+                ),
+                stacklevel=2,
+            )
     if output is not None:
         write_atomic(output, data, force=force, parents=parents)
     return data

@@ -10,6 +10,7 @@ import planforge
 EXPECTED = {
     # functions
     "load_plan", "render_plan", "template_context", "load_profile", "builtin_profiles",
+    "convert_to_pdf", "audit_docx", "AuditFinding",
     # models
     "Plan", "Issuer", "IssuerKind", "DocumentNumber", "Title", "Part", "Item", "ListStyle",
     "Task", "SignatureBlock", "Authority", "AuthorityType", "Recipients", "Recipient", "Profile",
@@ -45,7 +46,7 @@ def test_every_error_derives_from_the_root() -> None:
 def test_signatures_of_the_main_functions() -> None:
     render = inspect.signature(planforge.render_plan)
     assert list(render.parameters)[:2] == ["plan", "output"]
-    for keyword in ("template", "profile", "force", "parents"):
+    for keyword in ("template", "profile", "force", "parents", "check"):
         assert render.parameters[keyword].kind is inspect.Parameter.KEYWORD_ONLY
     load = inspect.signature(planforge.load_plan).parameters
     assert list(load) == ["path", "remove_invalid_chars"]
