@@ -1,0 +1,520 @@
+"""A template compiled once and rendered many times: only the parts that change are re-made.
+
+docxtpl reopens, re-patches and re-compiles a whole template on every render, then writes every
+part again. Here a template is opened once per process (cached by its content hash): each part
+with tags becomes a compiled Jinja template, every other part is kept compressed and copied into
+each output zip as it is. docxtpl's own steps (tag patching, listing, table fixing, picture ids)
+are reused as they are, so templates behave exactly as under docxtpl.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+from lxml import etree
+
+from .._errors import TemplateError
+from .._profiles import Profile, Rule
+from .builder import RULE_STYLES, text_width_twips
+from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
+from .measure import text_width_pt
+from .ooxml import order_table_properties
+
+__all__ = ["COLUMN_LOOP_TABLE", "CompiledTemplate", "compile_template"]
+
+#: Caption (alt-text title) marking a table whose columns a `{%tc for %}` loop makes.
+COLUMN_LOOP_TABLE = "planforge:column-loop"
+#: Largest XML a template part may render to (a whole plan's body is a few hundred KiB).
+MAX_RENDERED_PART = 16 * 1024 * 1024
+_CACHE_SIZE = 16
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+_LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing turns into Word runs
+
+
+# -- zip entries -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One zip member, compressed, without its offset: the same bytes in every output."""
+
+    name: bytes
+    crc: int
+    size: int
+    data: bytes  # raw deflate
+    time: int
+    date: int
+    flags: int
+
+    @classmethod
+    def make(cls, name: str, content: bytes) -> _Entry:
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        data = packer.compress(content) + packer.flush()
+        encoded = name.encode("utf-8")
+        flags = 0x800 if not name.isascii() else 0
+        # 1980-01-01 00:00: outputs do not depend on when they were made
+        return cls(
+            encoded, zlib.crc32(content), len(content), data, 0, (0 << 9) | (1 << 5) | 1, flags
+        )
+
+    def local(self) -> bytes:
+        header = struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50,
+            20,
+            self.flags,
+            8,
+            self.time,
+            self.date,
+            self.crc,
+            len(self.data),
+            self.size,
+            len(self.name),
+            0,
+        )
+        return header + self.name + self.data
+
+    def central(self, offset: int) -> bytes:
+        header = struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            self.flags,
+            8,
+            self.time,
+            self.date,
+            self.crc,
+            len(self.data),
+            self.size,
+            len(self.name),
+            0,
+            0,
+            0,
+            0,
+            0o644 << 16,
+            offset,
+        )
+        return header + self.name
+
+
+def _zip(entries: list[_Entry]) -> bytes:
+    out = io.BytesIO()
+    offsets = []
+    for entry in entries:
+        offsets.append(out.tell())
+        out.write(entry.local())
+    start = out.tell()
+    for entry, offset in zip(entries, offsets, strict=True):
+        out.write(entry.central(offset))
+    end = out.tell()
+    out.write(
+        struct.pack(
+            "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), end - start, start, 0
+        )
+    )
+    return out.getvalue()
+
+
+# -- styles, for sizing the rules --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StyleFacts:
+    name: str
+    size: float
+    bold: bool
+
+
+def _val(element: Any, tag: str) -> str | None:
+    """The w:val of *element*'s child *tag* ("" when the child has no w:val), or None."""
+    if element is None:
+        return None
+    child = element.find(qn(tag))
+    if child is None:
+        return None
+    value: str = child.get(qn("w:val"), "")
+    return value
+
+
+def _style_facts(styles_xml: bytes) -> dict[str, _StyleFacts]:
+    """Each paragraph style's name, size and boldness, resolved through its `basedOn` chain."""
+    root: Any = etree.fromstring(styles_xml)
+    defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    default_sz = _val(defaults, "w:sz")
+    default_size = int(default_sz) / 2 if default_sz else 10.0
+    raw: dict[str, tuple[str, str | None, float | None, bool | None]] = {}
+    for style in root.findall(qn("w:style")):
+        sid = style.get(qn("w:styleId")) or ""
+        rpr = style.find(qn("w:rPr"))
+        sz = _val(rpr, "w:sz")
+        b = _val(rpr, "w:b")
+        raw[sid] = (
+            _val(style, "w:name") or sid,
+            _val(style, "w:basedOn"),
+            int(sz) / 2 if sz else None,
+            None if b is None else b.lower() not in ("0", "false", "off"),
+        )
+    facts = {}
+    for sid, (name, _, _, _) in raw.items():
+        size: float | None = None
+        bold: bool | None = None
+        seen: set[str] = set()
+        current: str | None = sid
+        while current is not None and current in raw and current not in seen:
+            seen.add(current)
+            _, based, style_size, style_bold = raw[current]
+            size = style_size if size is None else size
+            bold = style_bold if bold is None else bold
+            current = based
+        facts[sid] = _StyleFacts(name, size or default_size, bool(bold))
+    return facts
+
+
+# -- the compiled template -----------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    member: str
+    template: jinja2.Template
+    prefix: str = ""  # document.xml around its body
+    suffix: str = ""
+
+
+class CompiledTemplate:
+    """A .docx template ready to render plans; safe to share between threads."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.name = name
+        self._tpl = DocxTemplate(io.BytesIO(data))
+        self._tpl.init_docx()
+        doc = self._tpl.docx
+        _mark_column_loops(doc.element.body)
+        env = sandboxed_environment()
+        self.parts: list[_Part] = []
+        body_member = str(doc.part.partname).lstrip("/")
+        whole = etree.tostring(doc.element, encoding="unicode")
+        start = whole.index("<w:body")
+        end = whole.rindex("</w:body>") + len("</w:body>")
+        self.body = _Part(
+            body_member,
+            self._compile(env, self._tpl.get_xml(), body_member),
+            _DECLARATION + whole[:start],
+            whole[end:],
+        )
+        for uri in (_HEADER, _FOOTER):
+            for _rel, part in self._tpl.get_headers_footers(uri):
+                member = str(part.partname).lstrip("/")
+                xml = self._tpl.get_part_xml(part)
+                self.parts.append(_Part(member, self._compile(env, xml, member), _DECLARATION))
+        self.core: tuple[str, Any, dict[str, jinja2.Template]] | None = None
+        for part in doc.part.package.parts:
+            member = str(part.partname).lstrip("/")
+            if part.content_type == _FOOTNOTES:
+                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                self.parts.append(_Part(member, self._compile(env, blob, member)))
+            elif part.content_type == _CORE:
+                self.core = self._compile_core(member, part.blob)
+        self.styles = _style_facts(doc.part._styles_part.blob)
+        templated = {self.body.member, *(p.member for p in self.parts)}
+        if self.core:
+            templated.add(self.core[0])
+        self.order: list[str] = []
+        self.fixed: dict[str, _Entry] = {}
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                self.order.append(info.filename)
+                if info.filename not in templated:
+                    self.fixed[info.filename] = _Entry.make(info.filename, archive.read(info))
+        missing = templated - set(self.order)
+        self.order.extend(sorted(missing))  # parts python-docx adds (core properties)
+        self._lock = threading.Lock()
+
+    def _compile(self, env: jinja2.Environment, xml: str, member: str) -> jinja2.Template:
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", self._tpl.patch_xml(xml))
+        try:
+            return env.from_string(source)
+        except jinja2.TemplateSyntaxError as exc:
+            lines = source.splitlines()
+            near = ""
+            if exc.lineno and 1 <= exc.lineno <= len(lines):
+                window = lines[max(exc.lineno - 2, 0) : exc.lineno + 1]
+                near = " ".join(re.sub(r"<[^>]+>", "", line).strip() for line in window)
+            raise TemplateError(
+                f"template syntax error: {exc.message}",
+                file=self.name,
+                part=member,
+                context=re.sub(r"\s+", " ", near).strip()[:300],
+            ) from exc
+
+    def _compile_core(
+        self, member: str, blob: bytes
+    ) -> tuple[str, Any, dict[str, jinja2.Template]]:
+        env = properties_environment()
+        root = etree.fromstring(blob)
+        templates = {}
+        for child in root:
+            text = child.text or ""
+            if "{{" in text or "{%" in text:
+                try:
+                    templates[child.tag] = env.from_string(text)
+                except jinja2.TemplateSyntaxError as exc:
+                    raise TemplateError(
+                        f"template syntax error: {exc.message}",
+                        file=self.name,
+                        part=f"document property {etree.QName(child).localname}",
+                        context=text,
+                    ) from exc
+        return member, root, templates
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render(self, context: dict[str, Any], profile: Profile) -> bytes:
+        """The .docx of *context*: every templated part rendered, the rest copied."""
+        try:
+            rendered = {self.body.member: self._document(context, profile)}
+            for part in self.parts:
+                xml = self._render_part(part, context)
+                rendered[part.member] = (part.prefix + xml).encode("utf-8")
+            if self.core is not None:
+                rendered[self.core[0]] = self._properties(context)
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(
+                f"the template uses a variable the plan does not provide: {exc.message} "
+                "(planforge template check FILE lists every such problem)",
+                file=self.name,
+            ) from exc
+        except SecurityError as exc:
+            raise TemplateError(f"refused by the sandbox: {exc}", file=self.name) from exc
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template error: {exc}", file=self.name) from exc
+        entries = [
+            _Entry.make(member, rendered[member]) if member in rendered else self.fixed[member]
+            for member in self.order
+            if member in rendered or member in self.fixed
+        ]
+        return _zip(entries)
+
+    def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
+        xml = part.template.render(context)
+        if len(xml) > MAX_RENDERED_PART:
+            raise TemplateError(
+                f"renders to {len(xml) // 1_048_576} MiB of XML (limit "
+                f"{MAX_RENDERED_PART // 1_048_576} MiB)",
+                file=self.name,
+                part=part.member,
+            )
+        # the steps docxtpl's render_xml_part takes after Jinja
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = (
+            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        )
+        if _LISTING.search(xml):
+            xml = self._tpl.resolve_listing(xml)
+        return xml
+
+    def _document(self, context: dict[str, Any], profile: Profile) -> bytes:
+        xml = self._render_part(self.body, context)
+        with self._lock:  # docxtpl's helpers keep a counter on the instance
+            tree = self._tpl.fix_tables(xml)
+            self._tpl.docx_ids_index = 1000
+            self._tpl.fix_docpr_ids(tree)
+        _size_rules(tree, profile, self.styles)
+        _fit_column_loops(tree)
+        order_table_properties(tree)
+        body = etree.tostring(tree, encoding="unicode")
+        return (self.body.prefix + body + self.body.suffix).encode("utf-8")
+
+    def _properties(self, context: dict[str, Any]) -> bytes:
+        assert self.core is not None
+        _, root, templates = self.core
+        tree = copy.deepcopy(root)
+        for child in tree:
+            template = templates.get(child.tag)
+            if template is not None:
+                value = template.render(context)
+                if len(value) > MAX_VALUE_LENGTH:
+                    raise TemplateError(
+                        f"document property {child.tag} renders too long", file=self.name
+                    )
+                child.text = value
+        return _DECLARATION.encode() + etree.tostring(tree, encoding="utf-8")
+
+
+_cache: OrderedDict[str, CompiledTemplate] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def compile_template(data: bytes, *, name: str) -> CompiledTemplate:
+    """The compiled form of template *data*, made once per process for the same bytes."""
+    digest = hashlib.sha256(data).hexdigest()
+    with _cache_lock:
+        found = _cache.get(digest)
+        if found is not None:
+            _cache.move_to_end(digest)
+            return found
+    compiled = CompiledTemplate(data, name)
+    with _cache_lock:
+        _cache[digest] = compiled
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return compiled
+
+
+# -- layout after rendering ----------------------------------------------------------------------
+
+
+def _mark_column_loops(body: Any) -> None:
+    """Caption every table that repeats its columns (`{%tc for ... %}`), before rendering.
+
+    The caption survives docxtpl's re-parse, so the table can be found again afterwards;
+    LibreOffice drops captions when it saves, so this is done for every template.
+    """
+    for tbl in body.iter(qn("w:tbl")):
+        text = "".join(t.text or "" for t in tbl.iter(qn("w:t")))
+        if "{%tc" not in text.replace(" ", ""):
+            continue
+        tbl_pr = tbl.find(qn("w:tblPr"))
+        if tbl_pr is None or tbl_pr.find(qn("w:tblCaption")) is not None:
+            continue
+        tbl_pr.append(tbl_pr.makeelement(qn("w:tblCaption"), {qn("w:val"): COLUMN_LOOP_TABLE}))
+        order_table_properties(tbl)
+
+
+def _fit_column_loops(body: Any) -> None:
+    """Share a column-loop table's width equally among the columns the loop made."""
+    for tbl in body.iter(qn("w:tbl")):
+        caption = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+        if caption is None or caption.get(qn("w:val")) != COLUMN_LOOP_TABLE:
+            continue
+        rows = tbl.findall(qn("w:tr"))
+        # the looped row has one cell per item; rows below may span them all
+        count = max((len(r.findall(qn("w:tc"))) for r in rows), default=0)
+        grid = tbl.find(qn("w:tblGrid"))
+        if count == 0 or grid is None:
+            continue
+        total = sum(int(c.get(qn("w:w"), "0")) for c in grid.findall(qn("w:gridCol")))
+        share = total // count
+        for col in grid.findall(qn("w:gridCol")):
+            grid.remove(col)
+        for _ in range(count):
+            grid.append(grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(share)}))
+        for row in rows:
+            for tc in row.findall(qn("w:tc")):
+                span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                cols = int(span.get(qn("w:val"))) if span is not None else 1
+                tc_w = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                if tc_w is not None:
+                    tc_w.set(qn("w:w"), str(share * cols))
+                    tc_w.set(qn("w:type"), "dxa")
+
+
+# CT_PPr: w:ind goes before these
+_AFTER_IND = {qn(f"w:{t}") for t in (
+    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+    "pPrChange",
+)}  # fmt: skip
+
+
+def _style_id(p: Any) -> str:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style.get(qn("w:val")) if style is not None else ""
+
+
+def _text(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _size_rules(body: Any, profile: Profile, styles: dict[str, _StyleFacts]) -> None:
+    """Set each rule paragraph's indents so the line is as long as the profile says."""
+    by_name = {facts.name: sid for sid, facts in styles.items()}
+    rules: dict[str, Rule] = {}
+    for key, spec in (
+        ("motto", profile.header.motto_rule),
+        ("issuer", profile.header.issuer_rule),
+        ("summary", profile.title_format.summary_rule),
+    ):
+        sid = by_name.get(RULE_STYLES[key])
+        if sid is not None:
+            rules[sid] = spec
+    if not rules:
+        return
+    text_width = text_width_twips(profile)
+    for p in body.iter(qn("w:p")):
+        rule = rules.get(_style_id(p))
+        if rule is None:
+            continue
+        measured = _text_above_twips(p, styles)
+        if measured is None:
+            continue
+        available = _container_width(p, text_width)
+        length = min(measured, available) * rule.fraction
+        indent = str(int(max(available - length, 0) / 2))
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = p.makeelement(qn("w:pPr"), {})
+            p.insert(0, ppr)
+        ind = ppr.find(qn("w:ind"))
+        if ind is None:
+            ind = ppr.makeelement(qn("w:ind"), {})
+            after = next((c for c in ppr if c.tag in _AFTER_IND), None)
+            if after is not None:
+                after.addprevious(ind)
+            else:
+                ppr.append(ind)
+        ind.attrib.clear()
+        ind.set(qn("w:left"), indent)
+        ind.set(qn("w:right"), indent)
+        ind.set(qn("w:firstLine"), "0")
+
+
+def _container_width(p: Any, text_width: int) -> int:
+    tc = p.getparent()
+    if tc is not None and tc.tag == qn("w:tc"):
+        tc_w = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+        if tc_w is not None and tc_w.get(qn("w:type")) in (None, "dxa"):
+            # a cell's text area is its width less the default cell margins (2 × 108 twips)
+            return max(int(tc_w.get(qn("w:w"))) - 216, 0)
+    return text_width
+
+
+def _text_above_twips(p: Any, styles: dict[str, _StyleFacts]) -> float | None:
+    """Widest line of the run of same-styled paragraphs right above *p*."""
+    sibling = p.getprevious()
+    style_id = None
+    widest = None
+    while sibling is not None and sibling.tag == qn("w:p"):
+        text = _text(sibling)
+        if not text.strip():
+            sibling = sibling.getprevious()
+            continue
+        sid = _style_id(sibling)
+        if style_id is None:
+            style_id = sid
+        elif sid != style_id:
+            break
+        facts = styles.get(sid, _StyleFacts(sid, 13.0, False))
+        width = text_width_pt(text, facts.size, bold=facts.bold) * 20
+        widest = width if widest is None else max(widest, width)
+        sibling = sibling.getprevious()
+    return widest
