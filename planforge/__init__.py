@@ -1,6 +1,7 @@
 """planforge: Vietnamese coordination plans (Kế hoạch phối hợp) as Word documents."""
 
 from ._audit import AuditFinding, audit_docx
+from ._bulk import RenderReport, render_plans
 from ._context import template_context
 from ._errors import (
     OutputError,
@@ -31,7 +32,7 @@ from ._models import (
 )
 from ._pdf import convert_to_pdf
 from ._profiles import Profile, builtin_profiles, load_profile
-from ._render import render_plan
+from ._render import Renderer, render_plan
 from ._version import __version__
 
 __all__ = [
@@ -55,6 +56,8 @@ __all__ = [
     "Recipient",
     "Recipients",
     "RenderError",
+    "RenderReport",
+    "Renderer",
     "SignatureBlock",
     "Task",
     "TemplateError",
@@ -66,5 +69,6 @@ __all__ = [
     "load_plan",
     "load_profile",
     "render_plan",
+    "render_plans",
     "template_context",
 ]

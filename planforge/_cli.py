@@ -7,6 +7,7 @@ import json
 import sys
 import tempfile
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +16,19 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ._audit import audit_docx
+from ._bulk import RenderReport, _is_collection, collect_sources, render_plans
 from ._context import template_context
-from ._errors import OutputError, PlanforgeError, PlanWarning, TemplateError
+from ._errors import (
+    OutputError,
+    PlanforgeError,
+    PlanInputError,
+    PlanWarning,
+    Problem,
+    TemplateError,
+)
 from ._loading import load_plan
 from ._models import Plan
 from ._output import write_atomic
@@ -82,12 +92,27 @@ _remove_option = click.option(
 
 def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
     options = [
-        click.argument("plan_file", metavar="PLAN", type=_PLAN_ARG),
+        click.argument(
+            "plan_files",
+            metavar="PLAN...",
+            nargs=-1,
+            required=True,
+            type=click.Path(path_type=Path),
+        ),
         click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Output .docx (default: the plan's name with .docx, in the current folder).",
+            type=click.Path(path_type=Path),
+            help="Output .docx for one plan (default: the plan's name with .docx, in the "
+            "current folder); the output folder for many.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(1, 64),
+            default=1,
+            show_default=True,
+            help="Processes rendering at once (many plans).",
         ),
         click.option(
             "--profile",
@@ -115,18 +140,109 @@ def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 def _render(
-    plan_file: Path,
+    plan_files: tuple[Path, ...],
     output: Path | None,
     profile: str | None,
     template: Path | None,
+    jobs: int,
     options: dict[str, bool],
 ) -> None:
+    single = (
+        len(plan_files) == 1 and not plan_files[0].is_dir() and not _is_collection(plan_files[0])
+    )
+    if not single:
+        _render_many(plan_files, output, profile, template, jobs, options)
+        return
     with _reported(options["debug"]):
-        plan = load_plan(plan_file, remove_invalid_chars=options["remove_invalid_chars"])
+        plan = load_plan(plan_files[0], remove_invalid_chars=options["remove_invalid_chars"])
         chosen = load_profile(profile) if profile is not None else None
-        written = _write_outputs(plan, plan_file, output, chosen, template, options)
+        written = _write_outputs(plan, plan_files[0], output, chosen, template, options)
     for path in written:
         _stderr().print(f"wrote {escape(str(path))}")
+
+
+def _render_many(
+    plan_files: tuple[Path, ...],
+    output: Path | None,
+    profile: str | None,
+    template: Path | None,
+    jobs: int,
+    options: dict[str, bool],
+) -> None:
+    console = _stderr()
+    outdir = output if output is not None else Path()
+    with _reported(options["debug"]):
+        if outdir.exists() and not outdir.is_dir():
+            raise OutputError("is a file; with many plans, -o names the output folder", file=outdir)
+        if not outdir.exists():
+            if not options["parents"]:
+                raise OutputError(
+                    "the output folder does not exist; create it, or pass --parents", file=outdir
+                )
+            outdir.mkdir(parents=True)
+        sources = collect_sources(plan_files)
+        if not sources:
+            raise PlanInputError(
+                [Problem("no plan files (.yaml, .yml, .json) found")], file=plan_files[0]
+            )
+        chosen = load_profile(profile) if profile is not None else None
+        with tempfile.TemporaryDirectory(prefix="planforge-", dir=outdir) as tmp:
+            docx_dir = Path(tmp) if options["pdf_only"] else outdir
+            report = _with_progress(
+                console,
+                len(sources),
+                lambda progress: render_plans(
+                    sources,
+                    docx_dir,
+                    jobs=jobs,
+                    template=template,
+                    profile=chosen,
+                    force=options["force"],
+                    check=not options["no_check"],
+                    progress=progress,
+                ),
+            )
+            if (options["pdf"] or options["pdf_only"]) and report.rendered:
+                pdfs = convert_to_pdf(report.rendered, outdir, force=options["force"])
+                console.print(f"converted {len(pdfs)} document(s) to PDF with one LibreOffice run")
+    counts = Counter(message for _, message in report.warnings)
+    first_plan = {message: label for label, message in reversed(report.warnings)}
+    for message, count in counts.items():
+        where = f"{count} plans" if count > 1 else first_plan[message]
+        console.print(f"[yellow]warning:[/] {escape(where)}: {escape(message)}")
+    for label, error in report.failed:
+        console.print(f"[bold red]failed:[/] {escape(label)}: {escape(error)}")
+    console.print(report.summary())
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+def _with_progress(
+    console: Console,
+    total: int,
+    run: Callable[[Callable[[str, Path | None, str | None], None]], RenderReport],
+) -> RenderReport:
+    """A progress bar on a terminal; otherwise a plain line a plan."""
+    if console.is_terminal:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("rendering", total=total)
+            return run(lambda label, path, error: bar.advance(task))
+    done = 0
+
+    def line(label: str, path: Path | None, error: str | None) -> None:
+        nonlocal done
+        done += 1
+        state = f"wrote {path}" if path is not None else "failed"
+        console.print(f"[{done}/{total}] {escape(label)}: {escape(state)}", highlight=False)
+
+    return run(line)
 
 
 def _write_outputs(
@@ -168,19 +284,21 @@ def _refuse_existing(paths: list[Path], force: bool) -> None:
 
 @click.command(
     name="generate-plan",
-    help="Render a plan (YAML or JSON) as a Word document.\n\n"
-    "Exit status: 0 done, 1 failure, 2 bad input or usage.",
+    help="Render plans (YAML or JSON) as Word documents: one plan file, or many files, folders "
+    "and collection files (`plans:`, or `base:` and `units:`) into the folder -o.\n\n"
+    "Exit status: 0 done, 1 failure (with many plans: any failed), 2 bad input or usage.",
 )
 @click.version_option(__version__, prog_name="planforge")
 @_render_options
 def generate_plan(
-    plan_file: Path,
+    plan_files: tuple[Path, ...],
     output: Path | None,
     profile: str | None,
     template: Path | None,
+    jobs: int,
     **options: bool,
 ) -> None:
-    _render(plan_file, output, profile, template, options)
+    _render(plan_files, output, profile, template, jobs, options)
 
 
 @click.group(help="planforge: Vietnamese coordination plans as Word documents.")
@@ -192,13 +310,14 @@ def planforge() -> None:
 @planforge.command(name="render", help="Render a plan as a Word document (as generate-plan).")
 @_render_options
 def render_command(
-    plan_file: Path,
+    plan_files: tuple[Path, ...],
     output: Path | None,
     profile: str | None,
     template: Path | None,
+    jobs: int,
     **options: bool,
 ) -> None:
-    _render(plan_file, output, profile, template, options)
+    _render(plan_files, output, profile, template, jobs, options)
 
 
 @planforge.command(

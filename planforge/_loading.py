@@ -32,6 +32,16 @@ def load_plan(path: str | Path, *, remove_invalid_chars: bool = False) -> Plan:
     removal is a `PlanWarning`) instead of refused.
     """
     file = Path(path)
+    data, lines = parse_plan_file(file, remove_invalid_chars=remove_invalid_chars)
+    if remove_invalid_chars:
+        data = _strip_invalid(data, (), file, lines)
+    return plan_from_data(data, file=file, lines=lines)
+
+
+def parse_plan_file(
+    file: Path, *, remove_invalid_chars: bool = False
+) -> tuple[Any, dict[PathKey, int]]:
+    """The parsed data of a plan (or collection) file, and the line of each field path."""
     suffix = file.suffix.lower()
     if suffix not in _YAML_SUFFIXES | _JSON_SUFFIXES:
         raise PlanInputError([Problem("a plan file must end in .yaml, .yml or .json")], file=file)
@@ -48,14 +58,10 @@ def load_plan(path: str | Path, *, remove_invalid_chars: bool = False) -> Plan:
             [Problem(f"is not UTF-8 text (byte {exc.start}); save the file as UTF-8")], file=file
         ) from exc
     if suffix in _JSON_SUFFIXES:
-        data, lines = _parse_json(text, file), dict[PathKey, int]()
-    else:
-        if remove_invalid_chars:
-            text = _strip_invalid_text(text, file)
-        data, lines = _parse_yaml(text, file)
+        return _parse_json(text, file), {}
     if remove_invalid_chars:
-        data = _strip_invalid(data, (), file, lines)
-    return plan_from_data(data, file=file, lines=lines)
+        text = _strip_invalid_text(text, file)
+    return _parse_yaml(text, file)
 
 
 def _strip_invalid_text(text: str, file: Path) -> str:

@@ -10,7 +10,7 @@ import planforge
 EXPECTED = {
     # functions
     "load_plan", "render_plan", "template_context", "load_profile", "builtin_profiles",
-    "convert_to_pdf", "audit_docx", "AuditFinding",
+    "convert_to_pdf", "audit_docx", "AuditFinding", "render_plans", "Renderer", "RenderReport",
     # models
     "Plan", "Issuer", "IssuerKind", "DocumentNumber", "Title", "Part", "Item", "ListStyle",
     "Task", "SignatureBlock", "Authority", "AuthorityType", "Recipients", "Recipient", "Profile",

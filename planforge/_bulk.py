@@ -1,0 +1,301 @@
+"""Many plans at once: plan files, folders and collections, in one process or a pool."""
+
+from __future__ import annotations
+
+import copy
+import multiprocessing
+import re
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import OutputError, PlanforgeError, PlanInputError, Problem
+from ._loading import load_plan, parse_plan_file, plan_from_data
+from ._models import Plan
+from ._profiles import Profile
+from ._render import Renderer
+
+__all__ = ["PlanSource", "RenderReport", "collect_sources", "render_plans"]
+
+_PLAN_SUFFIXES = {".yaml", ".yml", ".json"}
+_SAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
+_COLLECTION_KEYS = re.compile(r"^(base|units|plans)\s*:", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class PlanSource:
+    """One plan to render: already loaded, or a file a worker loads, or what went wrong."""
+
+    name: str  # the output file's stem
+    label: str  # how messages call it
+    plan: Plan | None = None
+    file: Path | None = None
+    error: str | None = None
+
+
+@dataclass
+class RenderReport:
+    """What a bulk render did."""
+
+    rendered: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (plan, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (plan, message)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def total(self) -> int:
+        return len(self.rendered) + len(self.failed)
+
+    def summary(self) -> str:
+        per = f" ({self.seconds / self.total * 1000:.1f} ms a plan)" if self.total else ""
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        return (
+            f"rendered {len(self.rendered)} of {self.total} plan(s) in "
+            f"{self.seconds:.2f} s{per}{failed}"
+        )
+
+
+# -- where plans come from ------------------------------------------------------------------------
+
+
+def _safe(name: str) -> str:
+    cleaned = _SAFE_NAME.sub("-", name).strip("-.")
+    return cleaned or "plan"
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """Mappings merge key by key; anything else (lists too) is replaced."""
+    if isinstance(base, Mapping) and isinstance(override, Mapping):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = _merge(base.get(key), value) if key in base else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(override)
+
+
+def _is_collection(path: Path) -> bool:
+    try:
+        head = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    if path.suffix.lower() == ".json":
+        return re.match(r'\s*\{\s*"(base|units|plans)"', head) is not None
+    return _COLLECTION_KEYS.search(head) is not None
+
+
+def load_collection(path: Path) -> list[PlanSource]:
+    """The plans of a collection file: `plans:` (a list of plans) or `base:` and `units:`
+    (one plan, and per unit a `name` and the fields that differ)."""
+    data, _ = parse_plan_file(path)
+    if not isinstance(data, Mapping) or not (
+        {"plans"} <= set(data) or {"base", "units"} <= set(data)
+    ):
+        raise PlanInputError(
+            [Problem("a collection has `plans:` (a list of plans), or `base:` and `units:`")],
+            file=path,
+        )
+    unknown = sorted(set(data) - {"plans", "base", "units"})
+    if unknown:
+        raise PlanInputError([Problem(f"unknown field `{unknown[0]}` in a collection")], file=path)
+    sources: list[PlanSource] = []
+    if "plans" in data:
+        entries = data["plans"] if isinstance(data["plans"], list) else []
+        width = max(3, len(str(len(entries))))
+        for n, entry in enumerate(entries):
+            sources.append(
+                _source(
+                    f"{path.stem}-{n + 1:0{width}}",
+                    f"{path}: plans[{n}]",
+                    entry,
+                    path,
+                    f"plans[{n}]",
+                )
+            )
+    if "base" in data:
+        units = data["units"] if isinstance(data["units"], list) else []
+        for n, unit in enumerate(units):
+            label = f"{path}: units[{n}]"
+            if not isinstance(unit, Mapping) or not isinstance(unit.get("name"), str):
+                sources.append(
+                    PlanSource(
+                        f"{path.stem}-{n + 1}",
+                        label,
+                        error="a unit needs a `name` (its output file name)",
+                    )
+                )
+                continue
+            overrides = {k: v for k, v in unit.items() if k != "name"}
+            sources.append(
+                _source(
+                    _safe(unit["name"]),
+                    f"{label} ({unit['name']})",
+                    _merge(data["base"], overrides),
+                    path,
+                    f"units[{n}]",
+                )
+            )
+    return sources
+
+
+def _source(name: str, label: str, data: Any, path: Path, where: str) -> PlanSource:
+    try:
+        return PlanSource(name, label, plan=plan_from_data(data, file=path))
+    except PlanInputError as exc:
+        details = "; ".join(
+            f"{where}.{p.field}: {p.message}" if p.field else p.message for p in exc.problems
+        )
+        return PlanSource(name, label, error=details)
+
+
+def collect_sources(inputs: Iterable[str | Path]) -> list[PlanSource]:
+    """Plan files, folders (their plan files) and collection files, as plans to render."""
+    sources: list[PlanSource] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in _PLAN_SUFFIXES)
+        else:
+            files = [path]
+        for file in files:
+            if file.is_file() and file.suffix.lower() in _PLAN_SUFFIXES and _is_collection(file):
+                try:
+                    sources.extend(load_collection(file))
+                except PlanforgeError as exc:
+                    sources.append(PlanSource(file.stem, str(file), error=str(exc)))
+            else:
+                sources.append(PlanSource(_safe(file.stem), str(file), file=file))
+    return sources
+
+
+# -- rendering many --------------------------------------------------------------------------------
+
+_worker: Renderer | None = None
+
+
+def _init_worker(renderer: Renderer) -> None:
+    global _worker  # one renderer a worker process, made once
+    _worker = renderer
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    label: str
+    path: Path | None
+    error: str | None
+    warnings: tuple[str, ...]
+
+
+def _render_one(
+    source: PlanSource, outdir: Path, force: bool, renderer: Renderer | None = None
+) -> _Outcome:
+    chosen = renderer or _worker
+    assert chosen is not None
+    if source.error is not None:
+        return _Outcome(source.label, None, source.error, ())
+    target = outdir / f"{source.name}.docx"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            plan = source.plan if source.plan is not None else load_plan(source.file or "")
+            chosen.render_to(plan, target, force=force)
+        except PlanforgeError as exc:
+            return _Outcome(source.label, None, str(exc), _messages(caught))
+        except Exception as exc:  # one broken plan must not stop the others
+            return _Outcome(
+                source.label,
+                None,
+                f"unexpected failure: {type(exc).__name__}: {exc}",
+                _messages(caught),
+            )
+    return _Outcome(source.label, target, None, _messages(caught))
+
+
+def _messages(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    return tuple(str(w.message) for w in caught)
+
+
+def render_plans(
+    plans: Iterable[Plan | tuple[str, Plan] | PlanSource | str | Path] | Mapping[str, Plan],
+    outdir: str | Path,
+    *,
+    jobs: int = 1,
+    template: str | Path | None = None,
+    profile: Profile | str | Path | None = None,
+    force: bool = False,
+    check: bool = False,
+    progress: Callable[[str, Path | None, str | None], None] | None = None,
+) -> RenderReport:
+    """Render many plans into *outdir*; a plan that fails is reported and the rest go on.
+
+    *plans*: Plan objects (named plan-0001, ...), (name, Plan) pairs, a mapping of names to
+    plans, or plan files. *jobs* > 1 renders in that many processes. *progress* is called after
+    each plan with its label and its output path or error message.
+    """
+    started = time.perf_counter()
+    folder = Path(outdir)
+    if not folder.is_dir():
+        raise OutputError("the output folder does not exist", file=folder)
+    sources = list(_sources(plans))
+    names = [s.name for s in sources]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise OutputError(
+            f"two plans would both be written to {twice[0]}.docx; give them different names",
+            file=folder,
+        )
+    renderer = Renderer(template=template, profile=profile, check=check)
+    report = RenderReport()
+    for outcome in _outcomes(sources, folder, force, renderer, jobs):
+        if outcome.path is not None:
+            report.rendered.append(outcome.path)
+        else:
+            report.failed.append((outcome.label, outcome.error or "failed"))
+        report.warnings.extend((outcome.label, w) for w in outcome.warnings)
+        if progress is not None:
+            progress(outcome.label, outcome.path, outcome.error)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _sources(
+    plans: Iterable[Plan | tuple[str, Plan] | PlanSource | str | Path] | Mapping[str, Plan],
+) -> Iterator[PlanSource]:
+    if isinstance(plans, Mapping):
+        for name, plan in plans.items():
+            yield PlanSource(_safe(name), name, plan=plan)
+        return
+    for n, item in enumerate(plans, 1):
+        if isinstance(item, PlanSource):
+            yield item
+        elif isinstance(item, Plan):
+            yield PlanSource(f"plan-{n:04}", f"plan {n}", plan=item)
+        elif isinstance(item, tuple):
+            yield PlanSource(_safe(item[0]), item[0], plan=item[1])
+        else:
+            yield from collect_sources([item])
+
+
+def _outcomes(
+    sources: list[PlanSource], outdir: Path, force: bool, renderer: Renderer, jobs: int
+) -> Iterator[_Outcome]:
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield _render_one(source, outdir, force, renderer)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(32, len(sources) // (jobs * 4)))
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(renderer,)
+    ) as pool:
+        yield from pool.map(
+            _render_one, sources, [outdir] * len(sources), [force] * len(sources), chunksize=chunk
+        )
