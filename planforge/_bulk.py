@@ -283,6 +283,15 @@ def _sources(
             yield from collect_sources([item])
 
 
+def _warm_default_templates() -> None:
+    from ._profiles import builtin_profiles, load_profile
+    from ._word.engine import compile_template
+    from ._word.render import default_template
+
+    for name in builtin_profiles():
+        compile_template(default_template(load_profile(name)), name=f"built-in {name}")
+
+
 def _outcomes(
     sources: list[PlanSource], outdir: Path, force: bool, renderer: Renderer, jobs: int
 ) -> Iterator[_Outcome]:
@@ -292,6 +301,8 @@ def _outcomes(
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if renderer.template is None:
+        _warm_default_templates()  # compiled once here, inherited by every forked worker
     chunk = max(1, min(32, len(sources) // (jobs * 4)))
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(renderer,)
