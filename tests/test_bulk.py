@@ -1,0 +1,205 @@
+"""Many plans at once: files, folders, collections; a bad plan is skipped; --jobs; Renderer."""
+
+from __future__ import annotations
+
+import io
+import threading
+import warnings
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from docx import Document
+
+import planforge
+from planforge import Plan, Renderer, load_plan, render_plans
+from planforge._cli import generate_plan
+
+from .conftest import EXAMPLES, render_quietly
+
+PHU_YEN = EXAMPLES / "phu-yen-2022.yaml"
+THANH_HOA = EXAMPLES / "thanh-hoa-2023.yaml"
+
+
+def texts(path: Path | bytes) -> str:
+    doc = Document(io.BytesIO(path) if isinstance(path, bytes) else str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def communes(folder: Path, count: int = 4, broken: bool = False) -> Path:
+    base = yaml.safe_load(PHU_YEN.read_text(encoding="utf-8"))
+    units = [
+        {
+            "name": f"xã {n}",
+            "number": {"number": 10 + n},
+            "recipients": {"to": [f"UBND xã số {n}"], "archive": ["VT"]},
+        }
+        for n in range(1, count + 1)
+    ]
+    if broken:
+        units.append({"name": "hỏng", "title": {"summary": ""}})
+    path = folder / "communes.yaml"
+    path.write_text(
+        yaml.safe_dump({"base": base, "units": units}, allow_unicode=True), encoding="utf-8"
+    )
+    return path
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(generate_plan, [str(a) for a in args])
+    return result.exit_code, result.stderr
+
+
+def test_a_collection_renders_every_unit_with_its_overrides(tmp_path: Path) -> None:
+    code, err = run(communes(tmp_path), "-o", tmp_path / "out", "--parents")
+    assert code == 0, err
+    files = sorted((tmp_path / "out").glob("*.docx"))
+    assert [f.name for f in files] == [f"xã-{n}.docx" for n in range(1, 5)]
+    for n, file in enumerate(files, 1):
+        text = texts(file)
+        assert f"Số {10 + n}-KHPH/BTGTU-UBND" in text
+        assert f"- UBND xã số {n}," in text
+        assert "Bùi Thanh Toàn" in text  # from the base plan
+    assert "rendered 4 of 4 plan(s)" in err
+
+
+def test_a_bad_plan_is_reported_and_the_rest_still_render(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(PHU_YEN.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "bad.yaml").write_text("issuers: [\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a plan", encoding="utf-8")
+    code, err = run(folder, communes(tmp_path, 2, broken=True), "-o", tmp_path / "out", "--parents")
+    assert code == 1
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["good.docx", "xã-1.docx", "xã-2.docx"]
+    assert "failed: " in err and "bad.yaml" in err and "invalid YAML" in err
+    assert "units[2] (hỏng)" in err and "title.summary[0]: must not be empty" in err
+    assert "rendered 3 of 5 plan(s)" in err and "2 failed" in err
+    assert "Traceback" not in err
+
+
+def test_plain_progress_lines_off_a_terminal(tmp_path: Path) -> None:
+    code, err = run(communes(tmp_path, 3), "-o", tmp_path / "out", "--parents")
+    assert code == 0
+    assert "[1/3]" in err and "[3/3]" in err
+
+
+def test_jobs_two_gives_the_same_documents(tmp_path: Path) -> None:
+    source = communes(tmp_path, 6)
+    assert run(source, "-o", tmp_path / "one", "--parents", "--jobs", "1")[0] == 0
+    assert run(source, "-o", tmp_path / "two", "--parents", "--jobs", "2")[0] == 0
+    for first in sorted((tmp_path / "one").glob("*.docx")):
+        assert texts(first) == texts(tmp_path / "two" / first.name)
+
+
+def test_existing_outputs_are_kept_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "xã-1.docx").write_bytes(b"keep")
+    code, err = run(communes(tmp_path, 2), "-o", out)
+    assert code == 1
+    assert (out / "xã-1.docx").read_bytes() == b"keep"
+    assert (out / "xã-2.docx").is_file()
+    assert "exists already" in err
+    assert run(communes(tmp_path, 2), "-o", out, "--force")[0] == 0
+    assert (out / "xã-1.docx").read_bytes() != b"keep"
+
+
+def test_many_plans_need_an_output_folder(tmp_path: Path) -> None:
+    (tmp_path / "file.docx").write_bytes(b"")
+    code, err = run(PHU_YEN, THANH_HOA, "-o", tmp_path / "file.docx")
+    assert code == 2 and "output folder" in err
+    code, err = run(PHU_YEN, THANH_HOA, "-o", tmp_path / "missing")
+    assert code == 2 and "--parents" in err
+
+
+def test_render_plans_api(tmp_path: Path, phu_yen: Plan, thanh_hoa: Plan) -> None:
+    seen: list[str] = []
+    report = render_plans(
+        {"a": phu_yen, "b": thanh_hoa},
+        tmp_path,
+        progress=lambda label, path, error: seen.append(label),
+    )
+    assert report.ok and report.total == 2
+    assert [p.name for p in report.rendered] == ["a.docx", "b.docx"]
+    assert seen == ["a", "b"]
+    assert any("T/M BAN TUYÊN GIÁO" in w for _, w in report.warnings)
+    assert "rendered 2 of 2" in report.summary()
+    report = render_plans([phu_yen, phu_yen], tmp_path / ".", force=True)
+    assert [p.name for p in report.rendered] == ["plan-0001.docx", "plan-0002.docx"]
+    with pytest.raises(planforge.OutputError, match="both be written"):
+        render_plans([("x", phu_yen), ("x", thanh_hoa)], tmp_path)
+    with pytest.raises(planforge.OutputError, match="does not exist"):
+        render_plans([phu_yen], tmp_path / "nope")
+
+
+def test_render_plans_in_two_processes(tmp_path: Path, phu_yen: Plan) -> None:
+    plans = {f"p{n}": phu_yen for n in range(8)}
+    report = render_plans(plans, tmp_path, jobs=2)
+    assert report.ok and len(report.rendered) == 8
+    assert all(texts(p) == texts(report.rendered[0]) for p in report.rendered)
+
+
+def test_renderer_is_reusable_and_equals_render_plan(phu_yen: Plan, thanh_hoa: Plan) -> None:
+    renderer = Renderer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", planforge.PlanWarning)
+        for plan in (phu_yen, thanh_hoa, phu_yen):
+            assert texts(renderer.render(plan)) == texts(render_quietly(plan))
+
+
+def test_renderer_with_a_template_and_a_profile(tmp_path: Path, thanh_hoa: Plan) -> None:
+    template = EXAMPLES / "templates" / "so-vhttdl.docx"
+    renderer = Renderer(template=template, profile="nd30-2020")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", planforge.PlanWarning)
+        data = renderer.render(thanh_hoa)
+    assert "Văn bản này được ký số" in texts(data)
+    with pytest.raises(planforge.TemplateError, match="cannot read"):
+        Renderer(template=tmp_path / "missing.docx")
+
+
+def test_renderer_is_safe_to_share_between_threads(phu_yen: Plan, thanh_hoa: Plan) -> None:
+    renderer = Renderer()
+    expected = {id(p): texts(render_quietly(p)) for p in (phu_yen, thanh_hoa)}
+    failures: list[str] = []
+
+    def work(plan: Plan) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", planforge.PlanWarning)
+            for _ in range(5):
+                if texts(renderer.render(plan)) != expected[id(plan)]:
+                    failures.append("different output")
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in (phu_yen, thanh_hoa) * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert failures == []
+
+
+def test_the_template_is_compiled_once(monkeypatch: pytest.MonkeyPatch, phu_yen: Plan) -> None:
+    from planforge._word import engine
+
+    made: list[str] = []
+    real = engine.CompiledTemplate.__init__
+
+    def counting(self: engine.CompiledTemplate, data: bytes, name: str) -> None:
+        made.append(name)
+        real(self, data, name)
+
+    monkeypatch.setattr(engine, "_cache", type(engine._cache)())
+    monkeypatch.setattr(engine.CompiledTemplate, "__init__", counting)
+    for _ in range(3):
+        render_quietly(phu_yen)
+    assert made == ["built-in hd36-2018"]
+
+
+def test_load_plan_is_unchanged_by_the_fast_loader(tmp_path: Path) -> None:
+    plan = load_plan(PHU_YEN)
+    assert plan.date is not None and plan.date.isoformat() == "2022-02-23"
