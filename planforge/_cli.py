@@ -307,17 +307,8 @@ def planforge() -> None:
     pass
 
 
-@planforge.command(name="render", help="Render a plan as a Word document (as generate-plan).")
-@_render_options
-def render_command(
-    plan_files: tuple[Path, ...],
-    output: Path | None,
-    profile: str | None,
-    template: Path | None,
-    jobs: int,
-    **options: bool,
-) -> None:
-    _render(plan_files, output, profile, template, jobs, options)
+# `planforge render` is `generate-plan` under the group
+planforge.add_command(generate_plan, name="render")
 
 
 @planforge.command(

@@ -104,25 +104,15 @@ class _Styles:
         )
         self.theme = _theme_fonts(doc)
 
-    def chain(self, style_id: str | None) -> Iterator[Any]:
+    def chain(self, style_id: str | None, tag: str = "w:rPr") -> Iterator[Any]:
+        """The *tag* properties of a style and of each style it is based on, nearest first."""
         seen = set()
         while style_id and style_id in self.by_id and style_id not in seen:
             seen.add(style_id)
             style = self.by_id[style_id]
-            rpr = style.find(qn("w:rPr"))
-            if rpr is not None:
-                yield rpr
-            based = style.find(qn("w:basedOn"))
-            style_id = based.get(qn("w:val")) if based is not None else None
-
-    def para_props(self, style_id: str | None) -> Iterator[Any]:
-        seen = set()
-        while style_id and style_id in self.by_id and style_id not in seen:
-            seen.add(style_id)
-            style = self.by_id[style_id]
-            ppr = style.find(qn("w:pPr"))
-            if ppr is not None:
-                yield ppr
+            props = style.find(qn(tag))
+            if props is not None:
+                yield props
             based = style.find(qn("w:basedOn"))
             style_id = based.get(qn("w:val")) if based is not None else None
 
@@ -183,7 +173,7 @@ def _paragraph(p: Any, index: int, where: str, styles: _Styles) -> _Para:
     style_id = style_el.get(qn("w:val")) if style_el is not None else styles.default_para
     runs = [_resolve_run(r, style_id, styles) for r in p.iter(qn("w:r"))]
     align = None
-    for props in ([ppr] if ppr is not None else []) + list(styles.para_props(style_id)):
+    for props in ([ppr] if ppr is not None else []) + list(styles.chain(style_id, "w:pPr")):
         jc = props.find(qn("w:jc"))
         if jc is not None:
             align = jc.get(qn("w:val"))

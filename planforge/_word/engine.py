@@ -77,42 +77,16 @@ class _Entry:
 
     def local(self) -> bytes:
         header = struct.pack(
-            "<IHHHHHIIIHH",
-            0x04034B50,
-            20,
-            self.flags,
-            8,
-            self.time,
-            self.date,
-            self.crc,
-            len(self.data),
-            self.size,
-            len(self.name),
-            0,
-        )
+            "<IHHHHHIIIHH", 0x04034B50, 20, self.flags, 8, self.time, self.date, self.crc,
+            len(self.data), self.size, len(self.name), 0,
+        )  # fmt: skip
         return header + self.name + self.data
 
     def central(self, offset: int) -> bytes:
         header = struct.pack(
-            "<IHHHHHHIIIHHHHHII",
-            0x02014B50,
-            20,
-            20,
-            self.flags,
-            8,
-            self.time,
-            self.date,
-            self.crc,
-            len(self.data),
-            self.size,
-            len(self.name),
-            0,
-            0,
-            0,
-            0,
-            0o644 << 16,
-            offset,
-        )
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, self.flags, 8, self.time, self.date,
+            self.crc, len(self.data), self.size, len(self.name), 0, 0, 0, 0, 0o644 << 16, offset,
+        )  # fmt: skip
         return header + self.name
 
 
