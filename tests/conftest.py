@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import warnings
 from collections.abc import Callable, Sequence
@@ -75,11 +76,18 @@ def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[
 
     def run(paths: Sequence[Path], fmt: str = "pdf") -> list[Path]:
         outdir = tmp_path_factory.mktemp("converted")
-        subprocess.run(
-            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-             "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)],
-            check=True, capture_output=True, timeout=300,
-        )
+        command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                   "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)]
+        # its own process group: on a timeout soffice.bin goes too, not only its launcher
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            _, err = proc.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            pytest.fail(f"LibreOffice did not convert {len(paths)} file(s) in 300 s")
+        assert proc.returncode == 0, err.decode(errors="replace")
         ext = fmt.split(":")[0]
         results = [outdir / f"{Path(p).stem}.{ext}" for p in paths]
         missing = [r for r in results if not r.exists()]
