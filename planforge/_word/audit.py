@@ -265,9 +265,13 @@ class _Audit:
         for n, section in enumerate(self.doc.sections, 1):
             where = f"section {n}"
             width, height = section.page_width.mm, section.page_height.mm
-            if abs(width - 210) > 1 or abs(height - 297) > 1:
+            page = self.profile.page
+            if abs(width - page.width_mm) > 1 or abs(height - page.height_mm) > 1:
                 self.add(
-                    "paper", f"paper is {width:.0f} × {height:.0f} mm; A4 is 210 × 297 mm", where
+                    "paper",
+                    f"paper is {width:.0f} × {height:.0f} mm; the rule is "
+                    f"{page.width_mm:g} × {page.height_mm:g} mm",
+                    where,
                 )
             for side in ("top", "bottom", "left", "right"):
                 low, high = self.profile.audit.margins_mm[side]
