@@ -177,17 +177,20 @@ def main() -> int:
         (sources / f"xa-{n:04}.yaml").write_text(
             yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
-    throughput = {}
-    for jobs in (1, 2):
 
-        def run_jobs(j: int = jobs) -> None:
-            target = work / f"jobs{j}"
-            shutil.rmtree(target, ignore_errors=True)
-            target.mkdir()
-            report = render_plans([sources], target, jobs=j)
-            assert report.ok, report.failed[:3]
+    def run_jobs(jobs: int) -> None:
+        target = work / f"jobs{jobs}"
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
+        report = render_plans([sources], target, jobs=jobs)
+        assert report.ok, report.failed[:3]
 
-        throughput[jobs] = 1 / per_plan(run_jobs, jobs_plans, repeat=2)
+    # interleaved rounds, best of each: a passing load on the shared machine hits both alike
+    best = {1: float("inf"), 2: float("inf")}
+    for _ in range(3):
+        for jobs in (1, 2):
+            best[jobs] = min(best[jobs], per_plan(lambda j=jobs: run_jobs(j), jobs_plans, 1))
+    throughput = {jobs: 1 / seconds for jobs, seconds in best.items()}
     gain = throughput[2] / throughput[1]
     print(
         f"\n{jobs_plans} plan files: --jobs 1 {throughput[1]:6.0f} plans/s, --jobs 2 "
