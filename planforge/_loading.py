@@ -23,6 +23,8 @@ _YAML_SUFFIXES = {".yaml", ".yml"}
 _JSON_SUFFIXES = {".json"}
 
 PathKey = tuple[str | int, ...]
+#: Deepest nesting a plan file may have (parts and items nest far less).
+MAX_DEPTH = 64
 
 
 def load_plan(path: str | Path, *, remove_invalid_chars: bool = False) -> Plan:
@@ -248,11 +250,17 @@ def _nearest_line(loc: PathKey, lines: Mapping[PathKey, int]) -> int | None:
 
 def _parse_json(text: str, file: Path) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text)
+    except RecursionError as exc:
+        raise PlanInputError(
+            [Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is")], file=file
+        ) from exc
     except json.JSONDecodeError as exc:
         raise PlanInputError(
             [Problem(f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)], file=file
         ) from exc
+    _check_shape(data, file, {})
+    return data
 
 
 # libyaml's parser when PyYAML has it (ten times faster in bulk), the same rules either way
@@ -278,6 +286,10 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except RecursionError as exc:
+        raise PlanInputError(
+            [Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is")], file=file
+        ) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return_problem = Problem(
@@ -306,18 +318,59 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
         raise PlanInputError([Problem(f"invalid YAML: {exc}")], file=file) from exc
     lines: dict[PathKey, int] = {}
     if node is not None:
-        _record_lines(node, (), lines)
+        _record_lines(node, lines)
+    _check_shape(data, file, lines)
     return data, lines
 
 
-def _record_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _record_lines(value_node, (*path, key), lines)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            _record_lines(child, (*path, index), lines)
+def _record_lines(root: yaml.Node, lines: dict[PathKey, int]) -> None:
+    """The line of every field path; iterative, and each node once (aliases may form cycles)."""
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in seen or len(path) > MAX_DEPTH:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                lines[(*path, key)] = key_node.start_mark.line + 1
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, (*path, n)) for n, child in enumerate(node.value))
+
+
+def _check_shape(data: Any, file: Path, lines: Mapping[PathKey, int]) -> None:
+    """Refuse data nested deeper than any plan is, or holding itself (a YAML alias cycle)."""
+    stack: list[tuple[Any, PathKey, frozenset[int]]] = [(data, (), frozenset())]
+    while stack:
+        value, path, above = stack.pop()
+        if not isinstance(value, (dict, list)):
+            continue
+        if id(value) in above:
+            raise PlanInputError(
+                [
+                    Problem(
+                        "refers to itself (a YAML alias inside its own anchor)",
+                        field=field_path(path),
+                        line=_nearest_line(path, lines),
+                    )
+                ],
+                file=file,
+            )
+        if len(path) > MAX_DEPTH:
+            raise PlanInputError(
+                [
+                    Problem(
+                        f"is nested more than {MAX_DEPTH} levels deep; no plan is",
+                        field=field_path(path[:MAX_DEPTH]),
+                        line=_nearest_line(path, lines),
+                    )
+                ],
+                file=file,
+            )
+        inner = above | {id(value)}
+        children = value.items() if isinstance(value, dict) else enumerate(value)
+        stack.extend((child, (*path, key), inner) for key, child in children)

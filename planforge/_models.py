@@ -69,7 +69,9 @@ def _as_list(value: Any) -> Any:
 def _split_lines(value: Any) -> Any:
     """A multi-line string becomes its lines (a summary typed as a YAML block)."""
     if isinstance(value, str):
-        return [line for line in value.splitlines() if line.strip()] or [value]
+        # only \n: splitlines() also breaks at \v \f \x1c-\x1e, which must be refused, not lost
+        lines = value.replace("\r\n", "\n").split("\n")
+        return [line for line in lines if line.strip()] or [value]
     return value
 
 
@@ -77,7 +79,8 @@ def _split_paragraphs(value: Any) -> Any:
     """A string with blank lines becomes several paragraphs; one string is one paragraph."""
     if isinstance(value, str):
         # a blank line (even one holding spaces) separates paragraphs
-        chunks = [c for c in re.split(r"\n[^\S\n]*\n", value.replace("\r\n", "\n")) if c.strip()]
+        # spaces and tabs only: \s would count \v \f \x1c-\x1f, which must be refused
+        chunks = [c for c in re.split(r"\n[ \t]*\n", value.replace("\r\n", "\n")) if c.strip()]
         return chunks or [value]
     return _as_list(value)
 

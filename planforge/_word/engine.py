@@ -46,6 +46,7 @@ _HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/h
 _FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+_BRACE_ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
 _LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing turns into Word runs
 
 
@@ -225,6 +226,10 @@ class CompiledTemplate:
 
     def _compile(self, env: jinja2.Environment, xml: str, member: str) -> jinja2.Template:
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", self._tpl.patch_xml(xml))
+        # docxtpl's escapes for literal braces ({_{ prints {{), applied to the template's own
+        # text only: docxtpl undoes them in the rendered XML, which changes plan text too
+        for escape, literal in _BRACE_ESCAPES.items():
+            source = source.replace(escape, '{{ "' + literal + '" }}')
         try:
             return env.from_string(source)
         except jinja2.TemplateSyntaxError as exc:
@@ -297,11 +302,9 @@ class CompiledTemplate:
                 file=self.name,
                 part=part.member,
             )
-        # the steps docxtpl's render_xml_part takes after Jinja
+        # the step docxtpl's render_xml_part takes after Jinja (its brace escapes are
+        # resolved at compile time)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = (
-            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        )
         if _LISTING.search(xml):
             xml = self._tpl.resolve_listing(xml)
         return xml
