@@ -98,7 +98,7 @@ class Renderer:
             from ._word.audit import audit_document
 
             for finding in audit_document(
-                data, profile=chosen, name=self.template_name or "rendered plan"
+                data, profile=chosen, trusted=True, name=self.template_name or "rendered plan"
             ):
                 warnings.warn(
                     PlanWarning(
