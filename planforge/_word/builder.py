@@ -72,9 +72,23 @@ def build_template(profile: Profile) -> bytes:
     props.comments = f"planforge template for profile {profile.name} {profile.version}"
     props.created = props.modified = _FIXED_TIME.replace(tzinfo=None)
     props.revision = 1
+    _drop_leftovers(doc)
     out = io.BytesIO()
     doc.save(out)
     return _deterministic_zip(out.getvalue())
+
+
+def _drop_leftovers(doc: Any) -> None:
+    """python-docx's starting document carries a Word 2010 copy of the styles (438 KB that
+    Word rebuilds) and a thumbnail of an empty page, which file managers would show for every
+    plan: a plan has neither."""
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel_id)
+    package_rels = doc.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rel_id)
 
 
 def _deterministic_zip(data: bytes) -> bytes:
