@@ -38,6 +38,29 @@ _ALIGN = {
 _FIXED_TIME = _dt.datetime(2020, 1, 1, tzinfo=_dt.UTC)
 
 
+def _name(style: Any) -> str:
+    name = style.find(qn("w:name"))
+    return name.get(qn("w:val"), "") if name is not None else ""
+
+
+def _xml_parts(doc: Any) -> list[Any]:
+    """The body and every header and footer element of *doc*."""
+    parts = [doc.element]
+    for section in doc.sections:
+        for kind in (
+            "header",
+            "first_page_header",
+            "even_page_header",
+            "footer",
+            "first_page_footer",
+            "even_page_footer",
+        ):
+            part = getattr(section, kind)
+            if not part.is_linked_to_previous:
+                parts.append(part._element)
+    return parts
+
+
 def style_name(role: str) -> str:
     """`place_date` -> `PF Place Date`: the Word style of an element role."""
     return "PF " + " ".join(w.capitalize() for w in role.split("_"))
@@ -80,8 +103,33 @@ def build_template(profile: Profile) -> bytes:
 
 def _drop_leftovers(doc: Any) -> None:
     """python-docx's starting document carries a Word 2010 copy of the styles (438 KB that
-    Word rebuilds) and a thumbnail of an empty page, which file managers would show for every
-    plan: a plan has neither."""
+    Word rebuilds), a thumbnail of an empty page, which file managers would show for every
+    plan, and some 160 style definitions (mostly table styles) no plan uses, which every reader
+    of a plan would parse: a plan has none of them. Word keeps offering its built-in styles
+    through the latent-style list, which stays."""
+    root = doc.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
+    used = {
+        sid
+        for sid, s in by_id.items()
+        if s.get(qn("w:default")) in ("1", "true") or _name(s).startswith("PF ")
+    }
+    for part in _xml_parts(doc):
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            used |= {el.get(qn("w:val")) for el in part.iter(qn(tag))}
+    pending = list(used)
+    while pending:  # the styles those are based on, linked to, followed by
+        style = by_id.get(pending.pop())
+        if style is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = style.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in used:
+                used.add(ref.get(qn("w:val")))
+                pending.append(ref.get(qn("w:val")))
+    for sid, style in by_id.items():
+        if sid not in used:
+            root.remove(style)
     for rel_id, rel in list(doc.part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects"):
             doc.part.drop_rel(rel_id)
