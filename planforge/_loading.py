@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._errors import PlanInputError, PlanWarning, Problem
 from ._models import Plan
+from ._profiles import builtin_profiles
 from ._text import forbidden_xml_chars, remove_forbidden_xml_chars
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
@@ -112,9 +113,23 @@ def plan_from_data(
             [Problem("a plan must be a mapping of fields (issuers, title, parts, ...)")], file=file
         )
     try:
-        return Plan.model_validate(data)
+        plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanInputError(_problems(exc, lines or {}), file=file) from exc
+    if plan.profile is not None and plan.profile not in builtin_profiles():
+        raise PlanInputError(
+            [
+                Problem(
+                    f"no built-in profile `{plan.profile}` (built-in: "
+                    f"{', '.join(builtin_profiles())}); leave it out, or pass a profile file "
+                    "with --profile",
+                    field="profile",
+                    line=(lines or {}).get(("profile",)),
+                )
+            ],
+            file=file,
+        )
+    return plan
 
 
 def field_path(loc: tuple[str | int, ...]) -> str:

@@ -14,6 +14,7 @@ from planforge import (
     AuthorityType,
     IssuerKind,
     Plan,
+    PlanInputError,
     Profile,
     ProfileError,
     builtin_profiles,
@@ -339,8 +340,16 @@ def test_an_explicit_profile_wins(tmp_path: Path) -> None:
 
 
 def test_a_plan_naming_an_unknown_profile() -> None:
+    # refused when the plan is loaded, naming the field
+    with pytest.raises(PlanInputError) as loaded:
+        _plan("state", profile="nd31-2021")
+    assert loaded.value.field == "profile"
+    assert "nd31-2021" in str(loaded.value)
+    assert loaded.value.exit_code == 2
+    # and when a Plan built in Python is rendered
+    plan = _plan("state").model_copy(update={"profile": "nd31-2021"})
     with pytest.raises(ProfileError) as info:
-        template_context(_plan("state", profile="nd31-2021"))
+        template_context(plan)
     assert info.value.field == "profile"
     assert "nd31-2021" in str(info.value)
     assert info.value.exit_code == 2
