@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import multiprocessing
 import re
 import time
@@ -304,9 +305,19 @@ def _outcomes(
     if renderer.template is None:
         _warm_default_templates()  # compiled once here, inherited by every forked worker
     chunk = max(1, min(32, len(sources) // (jobs * 4)))
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(renderer,)
-    ) as pool:
-        yield from pool.map(
-            _render_one, sources, [outdir] * len(sources), [force] * len(sources), chunksize=chunk
-        )
+    # forked workers share the parent's objects copy-on-write; frozen, the collector leaves
+    # them alone, so the workers neither walk nor copy the parent's whole heap
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(renderer,)
+        ) as pool:
+            yield from pool.map(
+                _render_one,
+                sources,
+                [outdir] * len(sources),
+                [force] * len(sources),
+                chunksize=chunk,
+            )
+    finally:
+        gc.unfreeze()
