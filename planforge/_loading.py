@@ -144,7 +144,7 @@ def _problems(exc: ValidationError, lines: Mapping[PathKey, int]) -> list[Proble
     errors = []
     for err in exc.errors(include_url=False):
         # pydantic puts validator names (function-after[...]) into loc for annotated types
-        loc = tuple(k for k in err["loc"] if isinstance(k, int) or "[" not in str(k))
+        loc = tuple(k for k in err["loc"] if isinstance(k, int) or not _VALIDATOR.match(k))
         errors.append((loc, err))
     # a misspelt required field shows up twice: unknown `abreviation`, missing `abbreviation`;
     # the "did you mean" says it all
@@ -159,6 +159,9 @@ def _problems(exc: ValidationError, lines: Mapping[PathKey, int]) -> list[Proble
         if not (err["type"] == "missing" and loc in misspelt)
     ]
 
+
+# pydantic puts the names of annotated validators into locations: function-after[_line(), str]
+_VALIDATOR = re.compile(r"function-(?:after|before|wrap|plain)\[")
 
 _TYPE_WORDS = {
     "string_type": "must be text",
