@@ -33,16 +33,16 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from planforge import ListStyle, Plan, PlanInputError, builtin_profiles, load_plan
+from planforge import AuthorityType, ListStyle, Plan, PlanInputError, builtin_profiles, load_plan
 from planforge._cli import generate_plan
 from planforge._loading import plan_from_data
 from planforge._text import legacy_encoding
 
 from .conftest import render_quietly
 
-# When a property fails (an xfail one does), hypothesis's pytest plugin imports its patch
-# writer, whose libcst import warns (DeprecationWarning from mypy_extensions): with
-# filterwarnings=error that is an INTERNALERROR. Import it once here, quietly.
+# When a property fails, hypothesis's pytest plugin imports its patch writer, whose libcst
+# import warns (DeprecationWarning from mypy_extensions): with filterwarnings=error that is an
+# INTERNALERROR instead of the falsifying example. Import it once here, quietly.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     with contextlib.suppress(ImportError):
@@ -69,8 +69,6 @@ Loc = tuple[str | int, ...]
 
 #: What XML 1.0 cannot hold (and so a plan refuses): C0 controls but tab, LF, CR; U+FFFE/FFFF.
 FORBIDDEN = [chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)] + ["\ufffe", "\uffff"]
-#: Forbidden characters that are also line or paragraph separators to str.splitlines / \s.
-FORBIDDEN_SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f"]
 
 _CHARS = st.characters(
     codec="utf-8",
@@ -99,6 +97,7 @@ SAMPLES = [
     "]]> <![CDATA[x]]> <!-- c -->",
     # Jinja and docxtpl syntax
     "{{ 7*7 }}",
+    "{% if %}",
     "{% if true %}x{% endif %}",
     "{%p if plan %}",
     "{%tc for x in y %}",
@@ -184,12 +183,12 @@ LINE = lines()
 #: A line without the very long words: the big plan repeats its few texts hundreds of times.
 SHORT_LINE = lines(0)
 STYLES = [s.value for s in ListStyle]
-AUTHORITY_TYPES = ["collective", "deputy", "acting", "by_order", "by_authorization"]
+AUTHORITY_TYPES = [t.value for t in AuthorityType]
 
 # -- plans -----------------------------------------------------------------------------------
 
 #: Most items a list may have, by how many levels it and the ones below may take (six at
-#: most): sizes are drawn evenly, so that most plans have items and many nest deep.
+#: most).
 _WIDTH = {6: 4, 5: 3, 4: 3, 3: 2, 2: 2, 1: 2}
 
 
@@ -232,10 +231,10 @@ def items(draw: st.DrawFn, shape: Shape, line: st.SearchStrategy[str]) -> Data:
     item: Data = {}
     _optional(draw, item, "title", line)
     text = draw(st.lists(line, min_size=0 if "title" in item else 1, max_size=2))
-    if text or draw(st.booleans()):
+    if bool(text) or draw(st.booleans()):
         item["text"] = text
     _optional(draw, item, "task", tasks(line))
-    if shape or draw(st.booleans()):
+    if bool(shape) or draw(st.booleans()):
         item["items"] = [draw(items(child, line)) for child in shape]
     _optional(draw, item, "list_style", st.sampled_from(STYLES))
     return item
@@ -245,7 +244,7 @@ def items(draw: st.DrawFn, shape: Shape, line: st.SearchStrategy[str]) -> Data:
 def parts(draw: st.DrawFn, shape: Shape, line: st.SearchStrategy[str]) -> Data:
     part: Data = {"title": draw(line)}
     _optional(draw, part, "text", st.lists(line, max_size=2))
-    if shape or draw(st.booleans()):
+    if bool(shape) or draw(st.booleans()):
         part["items"] = [draw(items(child, line)) for child in shape]
     _optional(draw, part, "list_style", st.sampled_from(STYLES))
     return part
@@ -304,7 +303,7 @@ def plan_data(
     _optional(draw, title, "type_name", line)
     plan["title"] = title
     _optional(draw, plan, "preamble", st.lists(line, max_size=2))
-    if part_shapes or draw(st.booleans()):
+    if bool(part_shapes) or draw(st.booleans()):
         plan["parts"] = [draw(parts(shape, line)) for shape in part_shapes]
     _optional(draw, plan, "closing", st.lists(line, max_size=2))
     abbreviations = [i["abbreviation"] for i in issuers]
@@ -405,9 +404,8 @@ def shorthand(draw: st.DrawFn, canonical: Data) -> Data:
         if "task" in entry:
             single(entry["task"], "lead")
             single(entry["task"], "coordinating")
-        entry["items"] = [item(e) for e in entry.get("items", [])] if "items" in entry else None
-        if entry["items"] is None:
-            del entry["items"]
+        if "items" in entry:
+            entry["items"] = [item(e) for e in entry["items"]]
         if set(entry) == {"text"} and isinstance(entry["text"], str) and draw(maybe):
             return str(entry["text"])
         return entry
@@ -558,7 +556,9 @@ def _may_show_49(plan: Plan) -> bool:
     )
 
 
-def check_rendered(canonical: Data, given_data: Data) -> list[str]:
+def check_rendered(canonical: Data, given_data: Data) -> None:
+    """*given_data* renders to a .docx holding every text of *canonical* as given, and
+    nothing the template failed to render."""
     plan = Plan.model_validate(given_data)
     data = render_quietly(plan)
     paragraphs = paragraph_texts(data)
@@ -570,10 +570,9 @@ def check_rendered(canonical: Data, given_data: Data) -> list[str]:
     assert not leftovers, f"template syntax left in the document: {leftovers}"
     if "49" in generated:
         assert _may_show_49(plan), "`49` in the document: was a `{{ 7*7 }}` evaluated?"
-    return paragraphs
 
 
-#: The smallest plan there is; the known-bug examples below change one field of it.
+#: The smallest plan there is; the explicit examples below change a field or two of it.
 MINIMAL: Data = {
     "issuers": [{"name": "0", "kind": "state", "abbreviation": "0"}],
     "place": "0",
@@ -669,23 +668,7 @@ def test_a_sample_of_random_plans_converts_with_libreoffice(
 # -- 5: random files get an error message and exit 2, never a traceback -----------------------
 
 
-def _parsed(content: bytes, suffix: str) -> Any:
-    """*content* as the plan loader reads it, roughly (None if it cannot be read)."""
-    try:
-        text = content.decode("utf-8-sig")
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except Exception:
-        return None
-
-
-def _has_bracket_field(content: bytes, suffix: str) -> bool:
-    """Whether the plan has a top-level field whose name holds `[`: the xfail below."""
-    data = _parsed(content, suffix)
-    return isinstance(data, dict) and any("[" in str(key) for key in data)
-
-
 def check_cli(content: bytes, suffix: str) -> None:
-    assume(not _has_bracket_field(content, suffix))  # a known bug, the xfail below
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         plan_file = folder / f"x{suffix}"
@@ -822,6 +805,8 @@ def test_plans_naming_an_unknown_profile_get_an_error_naming_the_file(
     check_cli(content.encode("utf-8"), suffix)
 
 
+# once failed: exit 1, `unexpected failure: IndexError: tuple index out of range` (the error's
+# location lost every key holding `[`, meant to drop pydantic's validator names, and was empty)
 @example(key="[", suffix=".yaml")
 @given(
     key=st.tuples(st.text("ab_. 0", max_size=3), st.text("ab_.[] 0", max_size=3)).map("[".join),
