@@ -76,11 +76,20 @@ def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[
 
     def run(paths: Sequence[Path], fmt: str = "pdf") -> list[Path]:
         outdir = tmp_path_factory.mktemp("converted")
-        command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                   "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)]
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            *map(str, paths),
+        ]
         # its own process group: on a timeout soffice.bin goes too, not only its launcher
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
         try:
             _, err = proc.communicate(timeout=300)
         except subprocess.TimeoutExpired:
