@@ -63,18 +63,10 @@ def _missing_folder(folder: Path) -> list[str]:
 
 
 def _unsafe_template(folder: Path) -> list[str]:
-    from .test_template_security import make_template
+    from .test_template_security import external_image, make_template
 
-    def patch(parts: dict[str, bytes]) -> None:
-        rels = "word/_rels/document.xml.rels"
-        parts[rels] = parts[rels].replace(
-            b"</Relationships>",
-            b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/'
-            b'2006/relationships/image" Target="http://x.invalid/a.png" TargetMode="External"/>'
-            b"</Relationships>",
-        )
-
-    return [*plan_file(MINIMAL)(folder), "--template", str(make_template(folder, patch))]
+    template = make_template(folder, external_image("http://x.invalid/a.png"))
+    return [*plan_file(MINIMAL)(folder), "--template", str(template)]
 
 
 def _template_variable(folder: Path) -> list[str]:

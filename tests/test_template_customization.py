@@ -23,6 +23,7 @@ from .test_template_security import (
     _in_footnote,
     _in_header,
     _in_properties,
+    external_image,
     make_template,
 )
 
@@ -178,15 +179,7 @@ def test_check_warns_about_missing_elements(tmp_path: Path) -> None:
 
 
 def test_check_refuses_an_unsafe_template(tmp_path: Path) -> None:
-    def external(parts: dict[str, bytes]) -> None:
-        rels = "word/_rels/document.xml.rels"
-        parts[rels] = parts[rels].replace(
-            b"</Relationships>",
-            b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/'
-            b'2006/relationships/image" Target="http://x.invalid/a.png" TargetMode="External"/>'
-            b"</Relationships>",
-        )
-
+    external = external_image("http://x.invalid/a.png")
     code, err = cli("template", "check", make_template(tmp_path, external))
     assert code == 1
     assert "error: file:" in err and "outside" in err

@@ -187,15 +187,23 @@ def test_macro_enabled_template_is_refused(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_external_image_link_is_refused(tmp_path: Path) -> None:
+def external_image(url: str) -> Patch:
+    """A template whose document links an image at *url* instead of holding it."""
+
     def patch(parts: dict[str, bytes]) -> None:
-        parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        rels = "word/_rels/document.xml.rels"
+        parts[rels] = parts[rels].replace(
             b"</Relationships>",
             b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/'
-            b'2006/relationships/image" Target="http://attacker.invalid/pixel.png" '
-            b'TargetMode="External"/></Relationships>',
+            b'2006/relationships/image" Target="' + url.encode() + b'" TargetMode="External"/>'
+            b"</Relationships>",
         )
 
+    return patch
+
+
+def test_external_image_link_is_refused(tmp_path: Path) -> None:
+    patch = external_image("http://attacker.invalid/pixel.png")
     code, err, out = run_cli(tmp_path, make_template(tmp_path, patch))
     assert code == 2
     assert "outside" in err and "attacker.invalid" in err

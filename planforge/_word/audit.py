@@ -473,19 +473,29 @@ class _Audit:
             self.add("title", "no type name (KẾ HOẠCH, ...) under the header", "title")
             return
         self.check_format(title, "type_name", "title", bold=True, label="type name")
-        if title.align not in ("center", "centre"):
-            self.add("title", f"type name {title.plain!r} must be centred", title.where)
+        # the alignments the profile gives the type name and the summary (w:jc spells
+        # centre "center")
+        title_align = self.profile.style("type_name").align.value
+        summary_align = self.profile.style("summary").align.value
+        if _align(title.align) != title_align:
+            self.add(
+                "title", f"type name {title.plain!r} must be aligned {title_align}", title.where
+            )
         summary = []
         for para in self.paras[title.index + 1 : title.index + 8]:
             if (
                 not para.plain
                 or para.plain.strip("-_ ") == ""
-                or para.align not in ("center", "centre")
+                or _align(para.align) != summary_align
             ):
                 break
             summary.append(para)
         if not summary:
-            self.add("title", "no summary (trích yếu) centred under the type name", title.where)
+            self.add(
+                "title",
+                f"no summary (trích yếu) aligned {summary_align} under the type name",
+                title.where,
+            )
         for para in summary:
             self.check_format(para, "summary", "title", bold=True, label="summary")
 
@@ -621,6 +631,14 @@ class _Audit:
                     where,
                     "warning",
                 )
+
+
+_JC = {"both": "justify", "distribute": "justify", "start": "left", "end": "right"}
+
+
+def _align(jc: str | None) -> str:
+    """A paragraph's w:jc in the profile's words (left, center, right, justify)."""
+    return _JC.get(jc or "left", jc or "left")
 
 
 def _has_page_field(element: Any) -> bool:
