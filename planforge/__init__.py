@@ -1,6 +1,6 @@
 """planforge: Vietnamese coordination plans (Kế hoạch phối hợp) as Word documents."""
 
-from ._audit import AuditFinding, audit_docx
+from ._audit import audit_docx
 from ._bulk import RenderReport, render_plans
 from ._context import template_context
 from ._errors import (
@@ -13,6 +13,7 @@ from ._errors import (
     RenderError,
     TemplateError,
 )
+from ._findings import Finding
 from ._loading import load_plan
 from ._models import (
     Authority,
@@ -29,17 +30,19 @@ from ._models import (
     SignatureBlock,
     Task,
     Title,
+    Urgency,
 )
 from ._pdf import convert_to_pdf
 from ._profiles import Profile, builtin_profiles, load_profile
-from ._render import Renderer, render_plan
+from ._render import Renderer, RenderResult, render_plan
+from ._rules import check_plan
 from ._version import __version__
 
 __all__ = [
-    "AuditFinding",
     "Authority",
     "AuthorityType",
     "DocumentNumber",
+    "Finding",
     "Issuer",
     "IssuerKind",
     "Item",
@@ -57,14 +60,17 @@ __all__ = [
     "Recipients",
     "RenderError",
     "RenderReport",
+    "RenderResult",
     "Renderer",
     "SignatureBlock",
     "Task",
     "TemplateError",
     "Title",
+    "Urgency",
     "__version__",
     "audit_docx",
     "builtin_profiles",
+    "check_plan",
     "convert_to_pdf",
     "load_plan",
     "load_profile",

@@ -7,7 +7,6 @@ import gc
 import multiprocessing
 import re
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import OutputError, PlanforgeError, PlanInputError, Problem
+from ._findings import Finding
 from ._loading import load_plan, parse_plan_file, plan_from_data
 from ._models import Plan
 from ._profiles import Profile
@@ -44,7 +44,8 @@ class RenderReport:
 
     rendered: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (plan, message)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (plan, message)
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (plan, plan check)
+    audit: list[tuple[str, Finding]] = field(default_factory=list)  # (plan, audit finding)
     seconds: float = 0.0
 
     @property
@@ -191,7 +192,8 @@ class _Outcome:
     label: str
     path: Path | None
     error: str | None
-    warnings: tuple[str, ...]
+    findings: tuple[Finding, ...] = ()
+    audit: tuple[Finding, ...] = ()
 
 
 def _render_one(
@@ -200,27 +202,16 @@ def _render_one(
     chosen = renderer or _worker
     assert chosen is not None
     if source.error is not None:
-        return _Outcome(source.label, None, source.error, ())
+        return _Outcome(source.label, None, source.error)
     target = outdir / f"{source.name}.docx"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            plan = source.plan if source.plan is not None else load_plan(source.file or "")
-            chosen.render_to(plan, target, force=force)
-        except PlanforgeError as exc:
-            return _Outcome(source.label, None, str(exc), _messages(caught))
-        except Exception as exc:  # one broken plan must not stop the others
-            return _Outcome(
-                source.label,
-                None,
-                f"unexpected failure: {type(exc).__name__}: {exc}",
-                _messages(caught),
-            )
-    return _Outcome(source.label, target, None, _messages(caught))
-
-
-def _messages(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
-    return tuple(str(w.message) for w in caught)
+    try:
+        plan = source.plan if source.plan is not None else load_plan(source.file or "")
+        result = chosen.render_to(plan, target, force=force)
+    except PlanforgeError as exc:
+        return _Outcome(source.label, None, str(exc))
+    except Exception as exc:  # one broken plan must not stop the others
+        return _Outcome(source.label, None, f"unexpected failure: {type(exc).__name__}: {exc}")
+    return _Outcome(source.label, target, None, result.findings, result.audit)
 
 
 def render_plans(
@@ -259,7 +250,8 @@ def render_plans(
             report.rendered.append(outcome.path)
         else:
             report.failed.append((outcome.label, outcome.error or "failed"))
-        report.warnings.extend((outcome.label, w) for w in outcome.warnings)
+        report.findings.extend((outcome.label, f) for f in outcome.findings)
+        report.audit.extend((outcome.label, f) for f in outcome.audit)
         if progress is not None:
             progress(outcome.label, outcome.path, outcome.error)
     report.seconds = time.perf_counter() - started

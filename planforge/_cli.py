@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ._audit import audit_docx
+from ._audit import audit_report
 from ._bulk import RenderReport, _is_collection, collect_sources, render_plans
 from ._context import template_context
 from ._errors import (
@@ -29,13 +28,14 @@ from ._errors import (
     Problem,
     TemplateError,
 )
+from ._findings import Finding
 from ._loading import load_plan
 from ._models import Plan
 from ._output import write_atomic
 from ._pdf import convert_to_pdf, pdf_to_pngs
 from ._profiles import Profile, builtin_profiles, load_profile, resolve_profile
-from ._render import render_plan
-from ._rules import plan_warnings
+from ._render import Renderer, render_plan
+from ._rules import plan_findings, raise_for_errors
 from ._version import __version__
 
 __all__ = ["generate_plan_main", "planforge_main"]
@@ -80,7 +80,28 @@ def _reported(debug: bool) -> Iterator[None]:
 
 def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
     for w in caught:
-        _stderr().print(f"[yellow]warning:[/] {escape(str(w.message))}")
+        if isinstance(w.message, PlanWarning):
+            _print_findings([w.message.finding])
+        else:
+            _stderr().print(f"[yellow]warning:[/] {escape(str(w.message))}")
+
+
+def _finding_line(finding: Finding, label: str = "", *, check: bool = False) -> str:
+    """One finding as a line: `warning: signatures[1]: ... [source]`, coloured by severity;
+    a finding of the audit of a rendered document says so (`check: error: [margins] ...`)."""
+    colour = "bold red" if finding.is_error else "yellow"
+    where = f"{finding.where}: " if finding.where else ""
+    source = f" [{finding.source}]" if finding.source else ""
+    head = f"{label}: " if label else ""
+    rule = f"[{finding.rule}] " if check else ""
+    text = escape(head + rule + where + finding.message + source)
+    return f"{'check: ' if check else ''}[{colour}]{finding.severity}:[/] {text}"
+
+
+def _print_findings(findings: list[Finding] | tuple[Finding, ...], *, check: bool = False) -> None:
+    console = _stderr()
+    for finding in findings:
+        console.print(_finding_line(finding, check=check))
 
 
 _debug_option = click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
@@ -206,11 +227,12 @@ def _render_many(
             if (options["pdf"] or options["pdf_only"]) and report.rendered:
                 pdfs = convert_to_pdf(report.rendered, outdir, force=options["force"])
                 console.print(f"converted {len(pdfs)} document(s) to PDF with one LibreOffice run")
-    counts = Counter(message for _, message in report.warnings)
-    first_plan = {message: label for label, message in reversed(report.warnings)}
-    for message, count in counts.items():
-        where = f"{count} plans" if count > 1 else first_plan[message]
-        console.print(f"[yellow]warning:[/] {escape(where)}: {escape(message)}")
+    for found, check in ((report.findings, False), (report.audit, True)):
+        counts = Counter(finding for _, finding in found)
+        first_plan = {finding: label for label, finding in reversed(found)}
+        for finding, count in counts.items():
+            where = f"{count} plans" if count > 1 else first_plan[finding]
+            console.print(_finding_line(finding, where, check=check))
     for label, error in report.failed:
         console.print(f"[bold red]failed:[/] {escape(label)}: {escape(error)}")
     console.print(report.summary())
@@ -255,9 +277,13 @@ def _write_outputs(
     options: dict[str, bool],
 ) -> list[Path]:
     force, parents = options["force"], options["parents"]
-    render = functools.partial(
-        render_plan, plan, template=template, profile=profile, check=not options["no_check"]
-    )
+    renderer = Renderer(template=template, profile=profile, check=not options["no_check"])
+
+    def render(target: Path, **write: bool) -> None:
+        result = renderer.render_to(plan, target, **write)
+        _print_findings(result.findings)
+        _print_findings(result.audit, check=True)
+
     if options["pdf_only"]:
         target = output if output is not None else Path(plan_file.stem + ".pdf")
         target = target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
@@ -330,9 +356,10 @@ def validate_command(
         try:
             with _reported(debug):
                 plan = load_plan(plan_file, remove_invalid_chars=remove_invalid_chars)
-                chosen = resolve_profile(profile, plan.profile, plan.issuers[0].kind)
-                for warning in plan_warnings(plan, chosen):
-                    warnings.warn(warning, stacklevel=1)
+                chosen = resolve_profile(profile, plan)
+                findings = plan_findings(plan, chosen)
+                _print_findings([f for f in findings if not f.is_error])
+                raise_for_errors(findings)
         except click.exceptions.Exit:
             failed += 1
             continue
@@ -359,7 +386,7 @@ def validate_command(
 @_debug_option
 def check_command(document: Path, profile: str | None, output_format: str, debug: bool) -> None:
     with _reported(debug):
-        findings = audit_docx(document, profile=profile)
+        chosen, findings = audit_report(document, profile=profile)
     errors = sum(f.severity == "error" for f in findings)
     if output_format == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
@@ -369,7 +396,8 @@ def check_command(document: Path, profile: str | None, output_format: str, debug
             colour = "red" if finding.severity == "error" else "yellow"
             console.print(f"[{colour}]{escape(finding.describe())}[/]")
         console.print(
-            f"{escape(str(document))}: {errors} error(s), {len(findings) - errors} warning(s)"
+            f"{escape(str(document))}: {errors} error(s), {len(findings) - errors} warning(s) "
+            f"under {escape(chosen.name)} ({escape(chosen.title)})"
         )
     if errors:
         raise click.exceptions.Exit(1)
@@ -439,12 +467,23 @@ def _preview(
         return pdf_to_pngs(pdf, outdir, prefix=source.stem, dpi=dpi)
 
 
-@planforge.command(name="profiles", help="List the built-in format profiles.")
+@planforge.command(
+    name="profiles",
+    help="List the built-in format profiles: the kind of issuer each serves, when it is in "
+    "force, and the rules it follows. A plan without a profile gets, for its first issuer's "
+    "kind, the one in force on its date.",
+)
 def profiles_command() -> None:
+    rows = [("PROFILE", "KIND", "IN FORCE", "RULES")]
     for name in builtin_profiles():
         p = load_profile(name)
-        kind = f" (default for {p.default_for.value})" if p.default_for else ""
-        click.echo(f"{name}\t{p.version}\t{p.title}{kind}")
+        kind = p.default_for.value if p.default_for else "-"
+        rows.append((name, kind, p.period() or "undated", p.source))
+    widths = [max(len(row[n]) for row in rows) for n in range(3)]
+    for row in rows:
+        click.echo(
+            "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        )
 
 
 @planforge.command(
@@ -500,9 +539,10 @@ def template_check_command(template_file: Path, profile: str | None, debug: bool
         findings = check_template(data, name=str(template_file), profile=chosen)
     console = _stderr()
     for finding in findings:
-        colour = "red" if finding.severity == "error" else "yellow"
-        text = escape(finding.describe())
-        console.print(f"[{colour}]{text.split(':', 1)[0]}:[/]{text.split(':', 1)[1]}")
+        colour = "red" if finding.is_error else "yellow"
+        text = escape(f"{finding.where}: {finding.message}")
+        context = f"\n  in: {escape(finding.context)}" if finding.context else ""
+        console.print(f"[{colour}]{finding.severity}:[/] {text}{context}")
     errors = sum(f.severity == "error" for f in findings)
     warnings_count = len(findings) - errors
     console.print(f"{template_file}: {errors} error(s), {warnings_count} warning(s)")

@@ -9,20 +9,28 @@ from typing import Any
 from ._models import Item, ListStyle, Plan, Task
 from ._numbering import label
 from ._profiles import Profile, resolve_profile
+from ._rules import plan_findings, raise_for_errors
 
 __all__ = ["build_context", "template_context"]
 
 
 def template_context(plan: Plan, *, profile: Profile | str | Path | None = None) -> dict[str, Any]:
-    """Exactly the variables a template is rendered with (plain dicts, lists and strings)."""
-    return build_context(plan, _profile_for(plan, profile))
+    """Exactly the variables a template is rendered with (plain dicts, lists and strings).
+
+    Raises PlanInputError when the plan cannot be rendered under the profile.
+    """
+    chosen = _profile_for(plan, profile)
+    raise_for_errors(plan_findings(plan, chosen))
+    return build_context(plan, chosen)
 
 
 def _profile_for(plan: Plan, profile: Profile | str | Path | None) -> Profile:
-    return resolve_profile(profile, plan.profile, plan.issuers[0].kind)
+    return resolve_profile(profile, plan)
 
 
 def build_context(plan: Plan, profile: Profile) -> dict[str, Any]:
+    """The context of *plan* under *profile*; the plan must have passed `plan_findings` without
+    errors (every signature's prefix exists in the profile)."""
     from ._dates import format_place_date  # babel is slow to import; only rendering needs it
 
     number = _number(plan, profile)
@@ -44,6 +52,7 @@ def build_context(plan: Plan, profile: Profile) -> dict[str, Any]:
             "issuer_mark": profile.header.issuer_mark or "",
             "motto": list(profile.header.motto),
             "number": number["text"],
+            "urgency": plan.urgency.value if plan.urgency is not None else "",
             "place_date": place_date,
         },
         "number": number,

@@ -23,3 +23,30 @@ def format_place_date(place: str, date: _dt.date | None, year: int, rule: DateFo
         month = format_date(date, month_pattern, locale=rule.locale)
         year_text = format_date(date, rule.year, locale=rule.locale)
     return rule.template.format(place=place, day=day, month=month, year=year_text)
+
+
+def describe_date_rule(rule: DateFormat) -> str:
+    """The padding rule in words, from the profile: `days 1–9 and months 1–2 take a leading
+    zero, months 3–12 do not`."""
+    padded = sorted(set(rule.padded_months))
+    day = "days 1–9 take a leading zero" if rule.day.count("d") >= 2 else "days are not padded"
+    if not padded:
+        return f"{day}; months are not padded"
+    runs = _runs(padded)
+    rest = _runs([m for m in range(1, 13) if m not in padded])
+    months = f"months {runs} take a leading zero" + (f", months {rest} do not" if rest else "")
+    if rule.day.count("d") >= 2:
+        return f"days 1–9 and {months}"
+    return f"{day}; {months}"
+
+
+def _runs(months: list[int]) -> str:
+    """[1, 2, 5] -> `1–2 and 5`."""
+    spans: list[list[int]] = []
+    for m in months:
+        if spans and m == spans[-1][-1] + 1:
+            spans[-1].append(m)
+        else:
+            spans.append([m])
+    parts = [f"{s[0]}–{s[-1]}" if len(s) > 1 else f"{s[0]}" for s in spans]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

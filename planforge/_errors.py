@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._findings import Finding
+
 
 class PlanforgeError(Exception):
     """Root of every error planforge raises on purpose."""
@@ -130,11 +132,19 @@ class RenderError(PlanforgeError):
 
 
 class PlanWarning(UserWarning):
-    """A deviation from a rule that the user may intend: reported, never refused."""
+    """A finding issued as a Python warning: a deviation the user may intend, never refused.
 
-    def __init__(self, message: str, *, field: str = "", rule: str = "") -> None:
-        self.message = message
-        self.field = field
-        self.rule = rule
-        text = f"{field}: {message}" if field else message
-        super().__init__(f"{text} [{rule}]" if rule else text)
+    Every API that issues these also returns the findings as values (`check_plan`,
+    `Renderer.render_result`, `RenderReport.findings`).
+    """
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+        self.message = finding.message
+        self.field = finding.where
+        self.rule = finding.source
+        text = f"{finding.where}: {finding.message}" if finding.where else finding.message
+        super().__init__(f"{text} [{finding.source}]" if finding.source else text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PlanWarning, (self.finding,))

@@ -16,9 +16,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ._errors import PlanInputError, PlanWarning, Problem
-from ._models import Plan
+from ._findings import Finding
+from ._models import PROFILE_SUFFIXES, Plan
 from ._profiles import builtin_profiles
 from ._text import forbidden_xml_chars, remove_forbidden_xml_chars
+from ._yaml import USES_LIBYAML, PlanLoader
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
 _JSON_SUFFIXES = {".json"}
@@ -67,18 +69,22 @@ def parse_plan_file(
     return _parse_yaml(text, file)
 
 
+def _removed(characters: list[str], where: str) -> None:
+    finding = Finding(
+        "text",
+        "warning",
+        f"removed characters a Word document cannot hold ({', '.join(characters)})",
+        where=where,
+    )
+    warnings.warn(PlanWarning(finding), stacklevel=5)  # at the caller of load_plan
+
+
 def _strip_invalid_text(text: str, file: Path) -> str:
     """Remove what XML cannot hold from YAML text (the YAML reader refuses it, unlocated)."""
     for number, line in enumerate(text.split("\n"), 1):  # not splitlines: \v is a break there
         bad = forbidden_xml_chars(line)
         if bad:
-            warnings.warn(
-                PlanWarning(
-                    f"removed characters a Word document cannot hold ({', '.join(bad)})",
-                    field=f"{file}: line {number}",
-                ),
-                stacklevel=4,
-            )
+            _removed(bad, f"{file}: line {number}")
     return remove_forbidden_xml_chars(text)
 
 
@@ -89,13 +95,7 @@ def _strip_invalid(data: Any, path: PathKey, file: Path, lines: Mapping[PathKey,
             return data
         where = field_path(path)
         line = _nearest_line(path, lines)
-        warnings.warn(
-            PlanWarning(
-                f"removed characters a Word document cannot hold ({', '.join(bad)})",
-                field=f"{file}: {where}" + (f" (line {line})" if line else ""),
-            ),
-            stacklevel=4,
-        )
+        _removed(bad, f"{file}: {where}" + (f" (line {line})" if line else ""))
         return remove_forbidden_xml_chars(data)
     if isinstance(data, dict):
         return {k: _strip_invalid(v, (*path, str(k)), file, lines) for k, v in data.items()}
@@ -117,18 +117,22 @@ def plan_from_data(
     except ValidationError as exc:
         raise PlanInputError(_problems(exc, lines or {}), file=file) from exc
     if plan.profile is not None and plan.profile not in builtin_profiles():
-        raise PlanInputError(
-            [
-                Problem(
-                    f"no built-in profile `{plan.profile}` (built-in: "
-                    f"{', '.join(builtin_profiles())}); leave it out, or pass a profile file "
-                    "with --profile",
-                    field="profile",
-                    line=(lines or {}).get(("profile",)),
-                )
-            ],
-            file=file,
-        )
+        if file is not None:
+            plan._base_dir = file.parent
+        if plan.profile_file() is None:
+            named_file = plan.profile.lower().endswith(PROFILE_SUFFIXES)
+            message = (
+                f"no profile file `{plan.profile}` in the plan's folder; a plan may name a "
+                "profile file beside it (or in a folder below it)"
+                if named_file
+                else f"no built-in profile `{plan.profile}` (built-in: "
+                f"{', '.join(builtin_profiles())}); leave it out, name a profile file beside "
+                "the plan (`my-office.yaml`), or pass one with --profile"
+            )
+            raise PlanInputError(
+                [Problem(message, field="profile", line=(lines or {}).get(("profile",)))],
+                file=file,
+            )
     return plan
 
 
@@ -281,24 +285,9 @@ def _parse_json(text: str, file: Path) -> Any:
     return data
 
 
-# libyaml's parser when PyYAML has it (ten times faster in bulk), the same rules either way
-_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _PlanLoader(_SafeBase):  # type: ignore[misc]
-    """A safe loader that leaves dates as text, so that the model validates them with a field
-    path (PyYAML's own date conversion fails on 2023-02-29 with no location)."""
-
-
-_PlanLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
     try:
-        loader = _PlanLoader(text)
+        loader = PlanLoader(text)
         try:
             node = loader.get_single_node()  # one parse: the nodes give data and lines
             data = loader.construct_document(node) if node is not None else None
@@ -319,7 +308,7 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
     except yaml.reader.ReaderError as exc:
         # libyaml counts bytes of UTF-8, PyYAML's own reader characters
         position = exc.position
-        if _SafeBase is not yaml.SafeLoader:
+        if USES_LIBYAML:
             position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
         before = text[:position]
         line, column = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -13,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     ValidationError,
     model_validator,
@@ -36,7 +39,11 @@ __all__ = [
     "SignatureBlock",
     "Task",
     "Title",
+    "Urgency",
 ]
+
+#: Suffixes of a profile file a plan may name beside it.
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _line(value: str) -> str:
@@ -142,6 +149,23 @@ class DocumentNumber(_Model):
         default_factory=list,
         description="Issuers' abbreviations in the symbol; defaults to every issuer's.",
     )
+
+
+class Urgency(StrEnum):
+    """How urgent a document is (độ khẩn), printed under the number."""
+
+    URGENT = "KHẨN"
+    VERY_URGENT = "THƯỢNG KHẨN"
+    IMMEDIATE = "HỎA TỐC"
+
+
+def _urgency(value: Any) -> Any:
+    """`khẩn`, `Hoả tốc`, `very_urgent` ... name the same marks as the printed words."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value).strip().upper().replace("HOẢ", "HỎA")
+    names = {u.name: u.value for u in Urgency}
+    return names.get(text.replace(" ", "_"), text)
 
 
 class Title(_Model):
@@ -304,12 +328,19 @@ class Plan(_Model):
 
     profile: Line | None = Field(
         default=None,
-        description="Profile name (`nd30-2020`, `hd36-2018`); defaults to the first issuer's kind.",
+        description="A built-in profile (`nd30-2020`, `hd36-2018`, `hd05-2026`) or a profile "
+        "file beside the plan (`my-office.yaml`); defaults to the profile in force on the "
+        "plan's date for its first issuer's kind.",
     )
     issuers: list[Issuer] = Field(
         min_length=1, description="Issuing bodies; the first one leads a joint plan."
     )
     number: DocumentNumber = Field(default_factory=DocumentNumber)
+    urgency: Annotated[Urgency, BeforeValidator(_urgency)] | None = Field(
+        default=None,
+        description="`KHẨN`, `THƯỢNG KHẨN` or `HỎA TỐC`, printed under the number; leave it "
+        "out for an ordinary plan.",
+    )
     place: Line = Field(description="Place name, spelled as the user spells it (`Thanh Hoá`).")
     date: _dt.date | None = Field(
         default=None, description="Date of issue; leave it out (and give `year`) for a draft."
@@ -360,6 +391,26 @@ class Plan(_Model):
         if problems:
             raise ValidationError.from_exception_data(type(self).__name__, problems)
         return self
+
+    # the folder a plan file was read from, where a profile file it names is looked for
+    _base_dir: Path | None = PrivateAttr(default=None)
+
+    def profile_file(self) -> Path | None:
+        """The profile file `profile` names beside the plan file, if it names one that exists.
+
+        Only a file in the plan's own folder (or below it) is taken: a plan must not point
+        a render at files elsewhere on the machine.
+        """
+        if self.profile is None or not self.profile.lower().endswith(PROFILE_SUFFIXES):
+            return None
+        base = (self._base_dir or Path.cwd()).resolve()
+        relative = Path(self.profile)
+        if relative.is_absolute() or ".." in relative.parts:
+            return None
+        file = (base / relative).resolve()
+        if not file.is_relative_to(base) or not file.is_file():
+            return None
+        return file
 
     @property
     def issue_year(self) -> int:

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import functools
 from collections.abc import Mapping
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._errors import ProfileError
 from ._models import AuthorityType, IssuerKind, ListStyle
+from ._yaml import load_yaml
 
-__all__ = ["Profile", "builtin_profiles", "load_profile", "resolve_profile"]
+if TYPE_CHECKING:
+    from ._models import Plan
+
+__all__ = [
+    "Profile",
+    "builtin_profiles",
+    "default_profile",
+    "load_profile",
+    "plan_day",
+    "resolve_profile",
+]
+
+#: Largest profile file read (a complete profile is about 8 KB).
+MAX_PROFILE_BYTES = 1024 * 1024
 
 
 class _P(BaseModel):
@@ -36,10 +51,17 @@ class TextStyle(_P):
     size: float = Field(gt=0, le=72, description="Font size in points.")
     bold: bool = False
     italic: bool = False
+    underline: bool = False
     align: Align = Align.LEFT
     space_before: float = Field(default=0, ge=0, description="Points before the paragraph.")
     space_after: float = Field(default=0, ge=0, description="Points after the paragraph.")
     line_spacing: float = Field(default=1.0, gt=0, le=3, description="Multiple of single.")
+    line_spacing_pt: float | None = Field(
+        default=None,
+        gt=0,
+        le=100,
+        description="Exact line spacing in points (HD05: 18–22); replaces `line_spacing`.",
+    )
     first_line_indent_cm: float = Field(default=0, ge=0, le=5)
     keep_with_next: bool = False
 
@@ -52,6 +74,10 @@ class Page(_P):
     margin_left_mm: float = Field(ge=0)
     margin_right_mm: float = Field(ge=0)
     header_distance_mm: float = Field(ge=0, description="From the page edge to the page number.")
+    mirror_margins: bool = Field(
+        default=False,
+        description="Double-sided printing: left and right margins swap on the back pages.",
+    )
 
 
 class Rule(_P):
@@ -135,6 +161,16 @@ class RecipientsFormat(_P):
     archive_separator: str
 
 
+class Reorganisation(_P):
+    """Administrative units that no longer exist after a date (the 2025 reorganisation)."""
+
+    since: _dt.date = Field(description="The first day the units no longer exist.")
+    words: list[str] = Field(
+        description="Words naming such a unit in a body's name or a place (HUYỆN, QUẬN, ...)."
+    )
+    source: str
+
+
 class Checks(_P):
     """Data behind the warnings about deviations the user may intend."""
 
@@ -149,6 +185,9 @@ class Checks(_P):
         description="Abbreviations spelled out before names are compared (UBND: ỦY BAN NHÂN DÂN)."
     )
     max_number: int = Field(ge=1, description="Largest plausible document number.")
+    reorganisation: Reorganisation | None = Field(
+        default=None, description="Units abolished by a reorganisation: warned about after it."
+    )
     source_collective: str
     source_deputy: str
     source_issuers: str
@@ -158,14 +197,41 @@ class Checks(_P):
     source_recipients: str
 
 
+class BodyAudit(_P):
+    """What the audit accepts in body paragraphs, beyond their size."""
+
+    first_line_indent_mm: tuple[float, float] | None = Field(
+        default=None, description="Allowed [min, max] first-line indent (null: not checked)."
+    )
+    line_spacing_pt: tuple[float, float] | None = Field(
+        default=None, description="Exact line spacing allowed, [min, max] points."
+    )
+    line_spacing_lines: tuple[float, float] | None = Field(
+        default=None, description="Line spacing allowed as a multiple of single, [min, max]."
+    )
+    min_space_between_pt: float | None = Field(
+        default=None, ge=0, description="Least space between paragraphs (before + after)."
+    )
+
+
 class Audit(_P):
-    """What `planforge check` accepts in any document, and the rule each check cites."""
+    """What `planforge check` accepts in any document, and the rule each check cites.
+
+    Sizes, bold, italic, underline and alignment of every element are the profile's `styles`;
+    `sizes` widens the size of an element to a range where the rules give a range.
+    """
 
     margins_mm: dict[str, tuple[float, float]] = Field(
         description="Allowed [min, max] of each margin: top, bottom, left, right."
     )
     sizes: dict[str, tuple[float, float]] = Field(
-        description="Allowed [min, max] font size of each element, in points."
+        default_factory=dict,
+        description="Allowed [min, max] font size of an element (a style role), in points; "
+        "the style's own size is always allowed.",
+    )
+    body: BodyAudit = Field(default_factory=BodyAudit)
+    header_distance_mm: tuple[float, float] | None = Field(
+        default=None, description="Allowed distance of the page number from the top edge."
     )
     type_names: list[str] = Field(description="Type names a title may be (KẾ HOẠCH, ...).")
     sources: dict[str, str] = Field(description="Where each rule comes from, by rule name.")
@@ -179,7 +245,15 @@ class Profile(_P):
     title: str
     source: str = Field(description="The rules this profile follows.")
     default_for: IssuerKind | None = Field(
-        default=None, description="Plans whose first issuer is of this kind get this profile."
+        default=None,
+        description="Plans whose first issuer is of this kind get this profile while it is in "
+        "force.",
+    )
+    effective_from: _dt.date | None = Field(
+        default=None, description="The first day the rules are in force."
+    )
+    effective_to: _dt.date | None = Field(
+        default=None, description="The last day the rules are in force (superseded after it)."
     )
     font: str
     page: Page
@@ -194,6 +268,22 @@ class Profile(_P):
     checks: Checks
     audit: Audit
     styles: dict[str, TextStyle] = Field(description="Text style of each element, by role.")
+
+    def in_force(self, day: _dt.date) -> bool:
+        """Whether these rules apply to a document dated *day*."""
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return self.effective_to is None or day <= self.effective_to
+
+    def period(self) -> str:
+        """`from 27/05/2026`, `03/04/2018 – 26/05/2026`, or `''` when undated."""
+        start = self.effective_from.strftime("%d/%m/%Y") if self.effective_from else ""
+        end = self.effective_to.strftime("%d/%m/%Y") if self.effective_to else ""
+        if start and end:
+            return f"{start} – {end}"
+        if start:
+            return f"from {start}"
+        return f"until {end}" if end else ""
 
     def style(self, role: str) -> TextStyle:
         try:
@@ -210,6 +300,7 @@ STYLE_ROLES = (
     "issuer",
     "issuer_mark",
     "number",
+    "urgency",
     "place_date",
     "type_name",
     "summary",
@@ -247,7 +338,7 @@ def _builtin_data() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for entry in resources.files("planforge").joinpath("profiles").iterdir():
         if entry.name.endswith(".yaml"):
-            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            data = load_yaml(entry.read_text(encoding="utf-8"))
             out[data["name"]] = data
     return out
 
@@ -286,12 +377,7 @@ def load_profile(source: str | Path) -> Profile:
             f"(built-in: {', '.join(builtin_profiles())})",
             file=file,
         )
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ProfileError(f"cannot read the profile: {exc}", file=file) from exc
-    if not isinstance(data, Mapping):
-        raise ProfileError("a profile file must be a mapping", file=file)
+    data = _read_profile_file(file)
     base_name = data.get("extends")
     if base_name is None:
         merged = dict(data)
@@ -313,23 +399,68 @@ def load_profile(source: str | Path) -> Profile:
     return _validate(merged, file=file)
 
 
-def resolve_profile(
-    profile: Profile | str | Path | None, plan_profile: str | None, first_issuer: IssuerKind
-) -> Profile:
-    """The profile a render uses: the one passed, else the plan's, else its first issuer's."""
+def _read_profile_file(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_PROFILE_BYTES + 1)
+    except OSError as exc:
+        raise ProfileError(f"cannot read the profile ({exc.strerror})", file=file) from exc
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise ProfileError(
+            f"is larger than {MAX_PROFILE_BYTES // 1024} KiB; a profile is a few KiB of YAML",
+            file=file,
+        )
+    try:
+        data = load_yaml(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ProfileError("is not UTF-8 text; save the file as UTF-8", file=file) from exc
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ProfileError(f"cannot read the profile: {exc}", file=file) from exc
+    if not isinstance(data, Mapping):
+        raise ProfileError("a profile file must be a mapping", file=file)
+    return dict(data)
+
+
+def plan_day(plan: Plan) -> _dt.date:
+    """The day whose rules a plan follows: its date, or for a draft the day it is rendered."""
+    return plan.date if plan.date is not None else _dt.date.today()
+
+
+def default_profile(kind: IssuerKind, day: _dt.date) -> Profile:
+    """The built-in profile for documents of *kind* in force on *day*.
+
+    Before the first profile of a kind took effect, the earliest one of that kind applies
+    (planforge has nothing older); the plan checks warn about it.
+    """
+    candidates = [
+        _builtin(name) for name, data in _builtin_data().items() if data.get("default_for") == kind
+    ]
+    if not candidates:
+        raise ProfileError(f"no built-in profile for issuers of kind {kind.value!r}")
+    for profile in candidates:
+        if profile.in_force(day):
+            return profile
+    earliest = _dt.date.min
+    return min(candidates, key=lambda p: p.effective_from or earliest)
+
+
+def resolve_profile(profile: Profile | str | Path | None, plan: Plan) -> Profile:
+    """The profile a render uses: the one passed, else the plan's own, else the one in force
+    for its first issuer's kind on its date."""
     if isinstance(profile, Profile):
         return profile
     if profile is not None:
         return load_profile(profile)
-    if plan_profile is not None:
-        if plan_profile not in _builtin_data():
+    if plan.profile is not None:
+        if plan.profile in _builtin_data():
+            return _builtin(plan.profile)
+        file = plan.profile_file()
+        if file is None:
             raise ProfileError(
-                f"the plan names profile {plan_profile!r}, which is not built in "
-                f"(built-in: {', '.join(builtin_profiles())}); pass a profile file instead",
+                f"the plan names profile {plan.profile!r}, which is not built in "
+                f"(built-in: {', '.join(builtin_profiles())}) and not a profile file beside "
+                "the plan",
                 field="profile",
             )
-        return _builtin(plan_profile)
-    for name, data in _builtin_data().items():
-        if data.get("default_for") == first_issuer.value:
-            return _builtin(name)
-    raise ProfileError(f"no built-in profile for issuers of kind {first_issuer.value!r}")
+        return load_profile(file)
+    return default_profile(plan.issuers[0].kind, plan_day(plan))

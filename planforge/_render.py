@@ -3,26 +3,43 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from ._context import build_context
 from ._errors import PlanWarning, TemplateError
+from ._findings import Finding
 from ._models import Plan
 from ._output import write_atomic
 from ._profiles import Profile, load_profile, resolve_profile
-from ._rules import plan_warnings
+from ._rules import plan_findings, raise_for_errors
 
-__all__ = ["Renderer", "render_plan"]
+__all__ = ["RenderResult", "Renderer", "render_plan"]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """A rendered plan: the .docx, what the plan checks found, what the audit of the document
+    found (with *check*), and the rules it was laid out by."""
+
+    document: bytes
+    findings: tuple[Finding, ...]
+    audit: tuple[Finding, ...]
+    profile: Profile
+
+    def all_findings(self) -> tuple[Finding, ...]:
+        return self.findings + self.audit
 
 
 class Renderer:
     """Renders plans with one template and profile, prepared once; for systems that render on
     demand. The template is read, checked and compiled when the renderer is made; each render
-    only fills it. Safe to share between threads.
+    only fills it. Safe to share between threads: `render_result` returns the findings as
+    values and touches no process-wide state.
 
     *profile* fixes the rules for every plan; without it each plan gets its own (its `profile`
-    field, else its first issuer's kind). With *check*, each rendered document is audited as
-    `planforge check` does, and what it finds is issued as `PlanWarning`s.
+    field, else the profile in force on its date for its first issuer's kind). With *check*,
+    each rendered document is also audited as `planforge check` does.
     """
 
     def __init__(
@@ -58,57 +75,59 @@ class Renderer:
 
     def profile_for(self, plan: Plan) -> Profile:
         """The rules *plan* is rendered under."""
-        return resolve_profile(self.profile, plan.profile, plan.issuers[0].kind)
+        return resolve_profile(self.profile, plan)
 
-    def render(self, plan: Plan) -> bytes:
-        """The .docx of *plan*; rule deviations are issued as `PlanWarning`s."""
-        return self._render(plan, stacklevel=3)
-
-    def render_to(
-        self, plan: Plan, output: str | Path, *, force: bool = False, parents: bool = False
-    ) -> Path:
-        """Render *plan* into the file *output*, atomically; an existing file is kept unless
-        *force*, a missing folder is an error unless *parents*."""
-        self._write(plan, output, force=force, parents=parents, stacklevel=3)
-        return Path(output)
-
-    def _write(
-        self, plan: Plan, output: str | Path, *, force: bool, parents: bool, stacklevel: int
-    ) -> bytes:
-        if Path(output).exists() and not force:
-            write_atomic(output, b"", force=False)  # raises: fail before the work, not after
-        data = self._render(plan, stacklevel=stacklevel + 1)
-        write_atomic(output, data, force=force, parents=parents)
-        return data
-
-    def _render(self, plan: Plan, *, stacklevel: int) -> bytes:
-        # stacklevel: warnings point at the caller of the public function
+    def render_result(self, plan: Plan) -> RenderResult:
+        """The .docx of *plan* with every finding of the plan checks (and of the audit, with
+        *check*). Raises PlanInputError when a check finds an error (nothing is rendered)."""
         from ._word.render import render_docx
 
         chosen = self.profile_for(plan)
-        for warning in plan_warnings(plan, chosen):
-            warnings.warn(warning, stacklevel=stacklevel)
+        findings = plan_findings(plan, chosen)
+        raise_for_errors(findings)
         data = render_docx(
             build_context(plan, chosen),
             chosen,
             template=self.template,
             template_name=self.template_name,
         )
+        audit: list[Finding] = []
         if self.check:
             from ._word.audit import audit_document
 
-            for finding in audit_document(
+            audit = audit_document(
                 data, profile=chosen, trusted=True, name=self.template_name or "rendered plan"
-            ):
-                warnings.warn(
-                    PlanWarning(
-                        f"{finding.severity} in the rendered document: {finding.message}",
-                        field=finding.where,
-                        rule=finding.source,
-                    ),
-                    stacklevel=stacklevel,
-                )
-        return data
+            )
+        return RenderResult(data, tuple(findings), tuple(audit), chosen)
+
+    def render(self, plan: Plan) -> bytes:
+        """The .docx of *plan*; findings are issued as `PlanWarning`s."""
+        return self._render(plan, stacklevel=3)
+
+    def render_to(
+        self, plan: Plan, output: str | Path, *, force: bool = False, parents: bool = False
+    ) -> RenderResult:
+        """Render *plan* into the file *output*, atomically; an existing file is kept unless
+        *force*, a missing folder is an error unless *parents*. Issues no warnings: the
+        findings are in the result."""
+        if Path(output).exists() and not force:
+            write_atomic(output, b"", force=False)  # raises: fail before the work, not after
+        result = self.render_result(plan)
+        write_atomic(output, result.document, force=force, parents=parents)
+        return result
+
+    def _render(self, plan: Plan, *, stacklevel: int) -> bytes:
+        # stacklevel: warnings point at the caller of the public function
+        result = self.render_result(plan)
+        issue_warnings(result.all_findings(), stacklevel=stacklevel)
+        return result.document
+
+
+def issue_warnings(findings: tuple[Finding, ...] | list[Finding], *, stacklevel: int) -> None:
+    """Issue each finding as a `PlanWarning` (for callers who watch Python warnings);
+    *stacklevel* counts from the function calling this one, as `warnings.warn` would."""
+    for finding in findings:
+        warnings.warn(PlanWarning(finding), stacklevel=stacklevel + 1)
 
 
 def render_plan(
@@ -123,12 +142,15 @@ def render_plan(
 ) -> bytes:
     """Render *plan* to .docx bytes; with *output*, also write them there (atomically).
 
-    Deviations the user may intend are issued as `PlanWarning`s. An existing *output* is kept
-    unless *force* is true; a missing output folder is an error unless *parents* is true.
-    With *check*, the rendered document is audited as `planforge check` does, and what it
-    finds is issued as `PlanWarning`s too.
+    What the plan checks find is issued as `PlanWarning`s (use `check_plan`, or
+    `Renderer.render_result`, for the findings as values); a check that finds an error raises
+    PlanInputError. An existing *output* is kept unless *force* is true; a missing output
+    folder is an error unless *parents* is true. With *check*, the rendered document is
+    audited as `planforge check` does, and what it finds is issued as `PlanWarning`s too.
     """
     renderer = Renderer(template=template, profile=profile, check=check)
     if output is None:
         return renderer._render(plan, stacklevel=3)
-    return renderer._write(plan, output, force=force, parents=parents, stacklevel=3)
+    result = renderer.render_to(plan, output, force=force, parents=parents)
+    issue_warnings(result.all_findings(), stacklevel=2)
+    return result.document

@@ -1,23 +1,101 @@
-"""Checks of a plan's content against its profile: deviations the user may intend."""
+"""Checks of a plan's content against its profile: errors that block a render, and deviations
+the user may intend (warnings, kept as written)."""
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
-from ._errors import PlanWarning
-from ._models import AuthorityType, Plan
-from ._profiles import Profile
+from ._errors import PlanInputError, Problem
+from ._findings import Finding
+from ._models import AuthorityType, IssuerKind, Plan
+from ._profiles import Profile, default_profile, plan_day, resolve_profile
+from ._text import tone_normal
 
-__all__ = ["plan_warnings"]
+__all__ = ["check_plan", "plan_findings", "raise_for_errors", "same_words"]
 
 
-def plan_warnings(plan: Plan, profile: Profile) -> list[PlanWarning]:
-    """Every warning for *plan* under *profile*, in document order."""
+def same_words(text: str, words: str) -> bool:
+    """Whether *words* stand in *text* as whole words, whatever the tone-mark placement."""
+    return f" {tone_normal(words)} " in f" {tone_normal(text)} "
+
+
+def check_plan(plan: Plan, profile: Profile | str | Path | None = None) -> list[Finding]:
+    """Every finding for *plan* under *profile* (default: the plan's own), in document order.
+
+    Errors (a signature prefix the profile does not have) block a render; warnings are
+    deviations the user may intend, kept as written.
+    """
+    return plan_findings(plan, resolve_profile(profile, plan))
+
+
+def plan_findings(plan: Plan, profile: Profile) -> list[Finding]:
+    """Every finding for *plan* under the resolved *profile*."""
     return [
-        *_number_warnings(plan, profile),
-        *_signature_warnings(plan, profile),
-        *_recipient_warnings(plan, profile),
+        *_period_findings(plan, profile),
+        *_reorganisation_findings(plan, profile),
+        *_number_findings(plan, profile),
+        *_signature_findings(plan, profile),
+        *_recipient_findings(plan, profile),
     ]
+
+
+def raise_for_errors(findings: list[Finding]) -> None:
+    """Raise PlanInputError (exit status 2) naming every error among *findings*."""
+    problems = [Problem(f.message, field=f.where) for f in findings if f.is_error]
+    if problems:
+        raise PlanInputError(problems)
+
+
+def _warning(rule: str, message: str, where: str, source: str) -> Finding:
+    return Finding(rule, "warning", message, source, where)
+
+
+def _period_findings(plan: Plan, profile: Profile) -> list[Finding]:
+    day = plan_day(plan)
+    if profile.in_force(day):
+        return []
+    when = (
+        f"dated {day:%d/%m/%Y}" if plan.date is not None else f"a draft rendered on {day:%d/%m/%Y}"
+    )
+    kind = profile.default_for or plan.issuers[0].kind
+    current = default_profile(kind, day)
+    instead = f"; {current.name} is in force then" if current.in_force(day) else ""
+    return [
+        _warning(
+            "profile",
+            f"profile {profile.name} applies to documents {profile.period()}; this plan is "
+            f"{when}{instead}",
+            "profile",
+            profile.source,
+        )
+    ]
+
+
+def _reorganisation_findings(plan: Plan, profile: Profile) -> list[Finding]:
+    rule = profile.checks.reorganisation
+    if rule is None or plan_day(plan) < rule.since:
+        return []
+    texts: list[tuple[str, str]] = []
+    for n, issuer in enumerate(plan.issuers):
+        texts.append((f"issuers[{n}].name", issuer.name))
+        if issuer.parent:
+            texts.append((f"issuers[{n}].parent", issuer.parent))
+    texts.append(("place", plan.place))
+    found = []
+    for where, text in texts:
+        word = next((w for w in rule.words if same_words(text, w)), None)
+        if word is not None:
+            found.append(
+                _warning(
+                    "reorganisation",
+                    f"`{text}` names a {word.lower()}-level unit, and there are none since "
+                    f"{rule.since:%d/%m/%Y}; check the name (kept as written)",
+                    where,
+                    rule.source,
+                )
+            )
+    return found
 
 
 def _words(text: str, expansions: dict[str, str]) -> list[str]:
@@ -37,76 +115,106 @@ def _names_body(name: str, body: str, expansions: dict[str, str]) -> bool:
     return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
-def _number_warnings(plan: Plan, profile: Profile) -> list[PlanWarning]:
+def _starts_with_any(text: str, prefixes: list[str]) -> bool:
+    """Whether *text* begins with the words of one of *prefixes* (`BAN ` is the word BAN)."""
+    words = tone_normal(text).split()
+    return any(words[: len(p.split())] == tone_normal(p).split() for p in prefixes)
+
+
+def _number_findings(plan: Plan, profile: Profile) -> list[Finding]:
     checks = profile.checks
     found = []
     number = plan.number.number
     if number is not None and not 1 <= number <= checks.max_number:
         found.append(
-            PlanWarning(
+            _warning(
+                "number",
                 f"number {number} is outside 1–{checks.max_number}; kept as written",
-                field="number.number",
-                rule=checks.source_number,
+                "number.number",
+                checks.source_number,
             )
         )
     expected = [i.abbreviation for i in plan.issuers]
     given = list(plan.number.symbols)
     if given and given != expected:
+        sep = profile.number.symbol_separator
         found.append(
-            PlanWarning(
-                f"the symbol {'-'.join(given)} does not match the issuers' abbreviations "
-                f"({'-'.join(expected)}); kept as written",
-                field="number.symbols",
-                rule=checks.source_symbol,
+            _warning(
+                "number",
+                f"the symbol {sep.join(given)} does not match the issuers' abbreviations "
+                f"({sep.join(expected)}); kept as written",
+                "number.symbols",
+                checks.source_symbol,
             )
         )
     return found
 
 
-def _signature_warnings(plan: Plan, profile: Profile) -> list[PlanWarning]:
-    found: list[PlanWarning] = []
+def _kind_name(kind: IssuerKind) -> str:
+    return {IssuerKind.STATE: "state", IssuerKind.PARTY: "Party"}.get(kind, kind.value)
+
+
+def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
+    found: list[Finding] = []
     checks = profile.checks
+    authority_source = profile.audit.sources.get("authority", profile.source)
     for n, sig in enumerate(plan.signatures):
         kind = plan.signing_issuer(n).kind
+        prefixes = profile.signature.prefixes.get(kind, {})
         for k, authority in enumerate(sig.authority):
             where = f"signatures[{n}].authority[{k}]"
-            prefix = profile.signature.prefixes[kind][authority.type]
+            prefix = prefixes.get(authority.type)
+            if prefix is None:
+                usable = ", ".join(f"`{t.value}` ({p})" for t, p in prefixes.items())
+                found.append(
+                    Finding(
+                        "authority",
+                        "error",
+                        f"`{authority.type.value}` has no prefix in {_kind_name(kind)} documents "
+                        f"under {profile.name}; choose one of {usable}",
+                        authority_source,
+                        f"{where}.type",
+                    )
+                )
+                continue
             shown = profile.signature.line.format(prefix=prefix, of=authority.of)
             if authority.type is not AuthorityType.COLLECTIVE:
-                if authority.type is AuthorityType.DEPUTY and not (
-                    sig.position or ""
-                ).upper().startswith(tuple(checks.deputy_position_prefixes)):
+                if authority.type is AuthorityType.DEPUTY and not _starts_with_any(
+                    sig.position or "", checks.deputy_position_prefixes
+                ):
                     found.append(
-                        PlanWarning(
+                        _warning(
+                            "signature",
                             f"`{shown}` is signed by a deputy, but the position "
                             f"`{sig.position or '(none)'}` is not a deputy's; kept as written",
-                            field=f"signatures[{n}].position",
-                            rule=checks.source_deputy,
+                            f"signatures[{n}].position",
+                            checks.source_deputy,
                         )
                     )
                 continue
-            body = authority.of.upper()
-            if body.startswith(tuple(checks.advisory_body_prefixes)) and not body.startswith(
-                tuple(checks.collective_body_prefixes)
-            ):
+            collective = _starts_with_any(authority.of, checks.collective_body_prefixes)
+            if _starts_with_any(authority.of, checks.advisory_body_prefixes) and not collective:
                 found.append(
-                    PlanWarning(
+                    _warning(
+                        "signature",
                         f"`{shown}`: the head of an advisory body signs directly, without "
                         f"`{prefix}`; kept as written",
-                        field=where,
-                        rule=checks.source_collective,
+                        where,
+                        checks.source_collective,
                     )
                 )
-            # a committee (BAN THƯỜNG VỤ) signs for the body it leads: no issuer name to match
-            if not body.startswith(tuple(checks.collective_body_prefixes)) and not any(
+            # a collective organ (BAN THƯỜNG VỤ, THƯỜNG TRỰC HĐND) signs for the body it
+            # leads: no issuer name to match
+            if not collective and not any(
                 _names_body(i.name, authority.of, checks.expansions) for i in plan.issuers
             ):
                 found.append(
-                    PlanWarning(
+                    _warning(
+                        "signature",
                         f"`{shown}` signs for a body that is not among the issuers "
                         f"({', '.join(i.name for i in plan.issuers)}); kept as written",
-                        field=where,
-                        rule=checks.source_issuers,
+                        where,
+                        checks.source_issuers,
                     )
                 )
     if len(plan.issuers) > 1:
@@ -114,30 +222,34 @@ def _signature_warnings(plan: Plan, profile: Profile) -> list[PlanWarning]:
         missing = [i.name for i in plan.issuers if i.abbreviation not in signing]
         if missing or len(plan.signatures) != len(plan.issuers):
             found.append(
-                PlanWarning(
+                _warning(
+                    "signature",
                     f"a joint plan has one signature block per issuing body: "
                     f"{len(plan.issuers)} issuers, {len(plan.signatures)} blocks"
                     + (f"; no block for {', '.join(missing)}" if missing else ""),
-                    field="signatures",
-                    rule=checks.source_joint,
+                    "signatures",
+                    checks.source_joint,
                 )
             )
     return found
 
 
-def _recipient_warnings(plan: Plan, profile: Profile) -> list[PlanWarning]:
-    rule = profile.checks.source_recipients
+def _recipient_findings(plan: Plan, profile: Profile) -> list[Finding]:
+    source = profile.checks.source_recipients
+    fmt = profile.recipients
     found = [
-        PlanWarning("empty recipient line; left out", field=f"recipients.to[{n}]", rule=rule)
+        _warning("recipients", "empty recipient line; left out", f"recipients.to[{n}]", source)
         for n, recipient in enumerate(plan.recipients.to)
         if not recipient.name
     ]
     if not plan.recipients.archive:
+        example = fmt.bullet + fmt.archive.format(holders="...")
         found.append(
-            PlanWarning(
-                "no archive line (`Lưu: VT, ...`): the recipients list ends with it",
-                field="recipients.archive",
-                rule=rule,
+            _warning(
+                "recipients",
+                f"no archive line (`{example}`): the recipients list ends with it",
+                "recipients.archive",
+                source,
             )
         )
     return found

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["clean_text", "forbidden_xml_chars", "legacy_encoding", "remove_forbidden_xml_chars"]
+__all__ = [
+    "clean_text",
+    "forbidden_xml_chars",
+    "legacy_encoding",
+    "remove_forbidden_xml_chars",
+    "tone_normal",
+]
 
 # XML 1.0 Char production: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -73,3 +79,17 @@ def clean_text(text: str) -> str:
             f"{encoding} → Unicode) and paste it again"
         )
     return text
+
+
+# tone marks (dấu thanh) move within a syllable between spellings: ỦY and UỶ, HÒA and HOÀ
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def tone_normal(text: str) -> str:
+    """Upper case, single spaces, each syllable's tone mark moved to its end: `Thanh Hoá` and
+    `THANH HÓA` compare equal; `QUẬN` and `QUÂN`, `SỐ` and `SỞ` do not."""
+    words = []
+    for word in unicodedata.normalize("NFD", text.upper()).split():
+        tones = "".join(c for c in word if c in _TONES)
+        words.append("".join(c for c in word if c not in _TONES) + tones)
+    return unicodedata.normalize("NFC", " ".join(words))

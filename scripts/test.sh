@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh Debian machine, then run it.
 # System packages (LibreOffice for PDF and layout checks, fonts, poppler) come from apt when
-# missing and we may install them; Python packages from PyPI into the current environment.
+# missing and we may install them; Python packages from PyPI into the active virtual
+# environment, or into .venv (made here) when none is active, so that a system Python that
+# refuses pip installs (PEP 668) is never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,5 +27,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
-python3 -m pytest "$@"
+python=python3
+if ! python3 -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)'; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  python=.venv/bin/python
+fi
+"$python" -m pip install -q --disable-pip-version-check -e ".[test]"
+"$python" -m pytest "$@"

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,41 @@ def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[
         return results
 
     return run
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    """One printed line of a PDF page, with its box in points (origin at the top left)."""
+
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def pdf_lines(pdf: Path) -> list[PdfLine]:
+    """Every printed line of *pdf*, page by page, from poppler's `pdftotext -bbox-layout`."""
+    import xml.etree.ElementTree as ET
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is required under CI but is not installed")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = subprocess.run(
+        [tool, "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    root = ET.fromstring(out)
+    ns = "{http://www.w3.org/1999/xhtml}"
+    lines = []
+    for number, page in enumerate(root.iter(f"{ns}page"), 1):
+        for line in page.iter(f"{ns}line"):
+            words = [w.text or "" for w in line.iter(f"{ns}word")]
+            box = [float(line.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")]
+            lines.append(PdfLine(number, " ".join(words), *box))
+    return lines

@@ -7,6 +7,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +19,18 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 import planforge
-from planforge import AuditFinding, audit_docx, load_plan, load_profile
+from planforge import Finding, Profile, audit_docx, load_plan
+from planforge._audit import audit_report
 from planforge._cli import generate_plan
 from planforge._cli import planforge as planforge_cli
+from planforge._profiles import resolve_profile
 
 from .conftest import EXAMPLES
 
 STEMS = ["thanh-hoa-2023", "phu-yen-2022"]
 
 
-def errors(findings: list[AuditFinding]) -> list[AuditFinding]:
+def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error"]
 
 
@@ -105,14 +108,40 @@ def _broken(source: Path, breaker: Callable[[Any], None]) -> bytes:
     return out.getvalue()
 
 
+def profile_of(stem: str) -> Profile:
+    """The profile an example is rendered with (the Phú Yên one names its own file)."""
+    return resolve_profile(None, load_plan(EXAMPLES / f"{stem}.yaml"))
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_rendered_example_passes(rendered_examples: dict[str, Path], stem: str) -> None:
-    assert audit_docx(rendered_examples[stem]) == []
+    assert audit_docx(rendered_examples[stem], profile=profile_of(stem)) == []
 
 
 def test_every_example_in_the_folder_passes(rendered_examples: dict[str, Path]) -> None:
     for stem, path in rendered_examples.items():
-        assert errors(audit_docx(path)) == [], stem
+        assert errors(audit_docx(path, profile=profile_of(stem))) == [], stem
+
+
+def test_without_a_profile_the_header_chooses(rendered_examples: dict[str, Path]) -> None:
+    for stem in STEMS:
+        profile, found = audit_report(rendered_examples[stem])
+        assert profile.name == profile_of(stem).name
+        assert found == [], stem
+
+
+def test_the_phu_yen_office_profile_keeps_its_archive_line(tmp_path: Path) -> None:
+    # the office printed `- Lưu: VT, ...` with the state colon: its profile file keeps that,
+    # and under hd36-2018 it is the one deviation
+    own = EXAMPLES / "profiles" / "phu-yen-2022.yaml"
+    path = tmp_path / "phu-yen-office.docx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        planforge.render_plan(load_plan(EXAMPLES / "phu-yen-2022.yaml"), path, profile=own)
+    assert audit_docx(path, profile=own) == []
+    (finding,) = audit_docx(path)
+    assert finding.rule == "recipients"
+    assert "archive line `- Lưu ...`" in finding.message
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -120,9 +149,9 @@ def test_every_example_in_the_folder_passes(rendered_examples: dict[str, Path]) 
 def test_one_broken_rule_is_one_error_naming_it(
     rendered_examples: dict[str, Path], stem: str, rule: str
 ) -> None:
-    found = errors(audit_docx(_broken(rendered_examples[stem], BREAKS[rule])))
+    profile = profile_of(stem)
+    found = errors(audit_docx(_broken(rendered_examples[stem], BREAKS[rule]), profile=profile))
     assert [f.rule for f in found] == [rule], [f.describe() for f in found]
-    profile = load_profile("nd30-2020" if stem == "thanh-hoa-2023" else "hd36-2018")
     assert found[0].source == profile.audit.sources[rule]
     assert found[0].where
 
@@ -142,12 +171,65 @@ def test_examples_still_pass_after_libreoffice_saves_them(
     rendered_examples: dict[str, Path], convert: Callable[..., list[Path]]
 ) -> None:
     docs = [rendered_examples[s] for s in STEMS]
-    for converted in convert(docs, "docx:MS Word 2007 XML"):
-        assert errors(audit_docx(converted)) == [], converted.name
+    for stem, converted in zip(STEMS, convert(docs, "docx:MS Word 2007 XML"), strict=True):
+        found = audit_docx(converted, profile=profile_of(stem))
+        assert errors(found) == [], [f.describe() for f in found]
 
 
-def _hand_made(tmp_path: Path) -> Path:
+def _bordered(paragraph: Any) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    borders.append(
+        borders.makeelement(
+            qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1"}
+        )
+    )
+    ppr.insert(0, borders)
+
+
+def _drawn_line() -> Any:
+    """A paragraph holding a VML line, as Word 2003-era documents draw rules."""
+    from docx.oxml import parse_xml
+
+    return parse_xml(
+        '<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:pict>'
+        '<v:line from="40pt,0" to="100pt,0" strokeweight=".5pt"/></w:pict></w:r></w:p>'
+    )
+
+
+@dataclass(frozen=True)
+class HandMade:
+    """A plan typed by hand in Word, within the rules unless a field says otherwise."""
+
+    party: bool = False
+    body_size: float = 14
+    position_bold: bool | None = None  # None: as the rules want (state bold, Party upright)
+    recipient_end: str | None = None  # the end of the first recipient line
+    page_number: str | None = None  # "header" or "footer": a number on page 1 there
+    motto_rule: bool = True
+    issuer_rule: bool = True
+    summary_rule: bool = True
+
+
+def _page_field(paragraph: Any) -> None:
+    from docx.oxml import OxmlElement
+
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("end", None)):
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.text = text
+            run._r.append(instr)
+
+
+def _hand_made(tmp_path: Path, spec: HandMade | None = None) -> Path:
     """A plan typed by hand in Word: direct formatting, no planforge styles, Word's structure."""
+    spec = spec or HandMade()
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -170,33 +252,81 @@ def _hand_made(tmp_path: Path) -> Path:
         *,
         bold: bool = False,
         italic: bool = False,
-        center: bool = True,
-    ) -> None:
+        underline: bool = False,
+        align: Any = WD_ALIGN_PARAGRAPH.CENTER,
+    ) -> Any:
         p = container.add_paragraph()
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.alignment = align
         run = p.add_run(text)
         run.font.size, run.font.bold, run.font.italic = Pt(size), bold, italic
+        run.font.underline = underline
+        return p
 
+    left_align = WD_ALIGN_PARAGRAPH.LEFT
     header = doc.add_table(rows=1, cols=2)
     left, right = header.rows[0].cells
-    line(left, "UBND TỈNH PHÚ YÊN", 13)
-    line(left, "SỞ Y TẾ", 13, bold=True)
-    line(left, "Số: 15/KH-SYT", 13)
-    line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True)
-    line(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True)
-    line(right, "Phú Yên, ngày 09 tháng 10 năm 2024", 14, italic=True)
-    line(doc, "KẾ HOẠCH", 14, bold=True)
-    line(doc, "Phòng, chống dịch năm 2024", 14, bold=True)
-    line(doc, "Nội dung kế hoạch.", 14, center=False)
+    if spec.party:
+        line(left, "ĐẢNG BỘ TỈNH PHÚ YÊN", 14)
+        line(left, "BAN TUYÊN GIÁO VÀ DÂN VẬN", 14, bold=True)
+        if spec.issuer_rule:
+            line(left, "*", 14)
+        line(left, "Số 15-KH/BTGDVTU", 14)
+        line(right, "ĐẢNG CỘNG SẢN VIỆT NAM", 15, bold=True)
+        if spec.motto_rule:
+            _bordered(right.paragraphs[-1])
+        line(
+            right, "Phú Yên, ngày 09 tháng 10 năm 2024", 14, italic=True,
+            align=WD_ALIGN_PARAGRAPH.RIGHT,
+        )  # fmt: skip
+        line(doc, "KẾ HOẠCH", 16, bold=True)
+        line(doc, "tuyên truyền năm 2024", 14, bold=True)
+        if spec.summary_rule:
+            line(doc, "-----", 14)
+    else:
+        line(left, "UBND TỈNH PHÚ YÊN", 13)
+        line(left, "SỞ Y TẾ", 13, bold=True)
+        # three ways offices draw the rules: a drawn line (the issuer), a bordered empty
+        # paragraph (the motto), the text's own bottom border (the summary)
+        if spec.issuer_rule:
+            left.paragraphs[-1]._p.addnext(_drawn_line())
+        line(left, "Số: 15/KH-SYT", 13)
+        line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True)
+        line(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True)
+        if spec.motto_rule:
+            _bordered(right.add_paragraph())
+        line(right, "Phú Yên, ngày 09 tháng 10 năm 2024", 14, italic=True)
+        line(doc, "KẾ HOẠCH", 14, bold=True)
+        line(doc, "Phòng, chống dịch năm 2024", 14, bold=True)
+        if spec.summary_rule:
+            _bordered(doc.paragraphs[-1])
+    for text in ("Nội dung kế hoạch, đoạn một.", "Nội dung kế hoạch, đoạn hai."):
+        body = line(doc, text, spec.body_size, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        body.paragraph_format.first_line_indent = Mm(10)
+        body.paragraph_format.space_after = Pt(6)
     sign = doc.add_table(rows=1, cols=2)
     recipients, signature = sign.rows[0].cells
-    line(recipients, "Nơi nhận:", 12, bold=True, italic=True, center=False)
-    line(recipients, "- Như trên;", 11, center=False)
-    line(recipients, "- Lưu: VT.", 11, center=False)
-    line(signature, "KT. GIÁM ĐỐC", 14, bold=True)
-    line(signature, "PHÓ GIÁM ĐỐC", 14, bold=True)
+    position_bold = spec.position_bold if spec.position_bold is not None else not spec.party
+    if spec.party:
+        line(recipients, "Nơi nhận:", 14, underline=True, align=left_align)
+        end = spec.recipient_end or ","
+        line(recipients, f"- Ban Thường vụ Tỉnh ủy{end}", 12, align=left_align)
+        line(recipients, "- Lưu Văn phòng Tỉnh ủy.", 12, align=left_align)
+        line(signature, "K/T TRƯỞNG BAN", 14, bold=True)
+        line(signature, "PHÓ TRƯỞNG BAN", 14, bold=position_bold)
+    else:
+        line(recipients, "Nơi nhận:", 12, bold=True, italic=True, align=left_align)
+        end = spec.recipient_end or ";"
+        line(recipients, f"- Như trên{end}", 11, align=left_align)
+        line(recipients, "- Lưu: VT.", 11, align=left_align)
+        line(signature, "KT. GIÁM ĐỐC", 14, bold=True)
+        line(signature, "PHÓ GIÁM ĐỐC", 14, bold=position_bold)
     line(signature, "Trần Thị B", 14, bold=True)
+    if spec.page_number is not None:
+        section.different_first_page_header_footer = True
+        part = (
+            section.first_page_header if spec.page_number == "header" else section.first_page_footer
+        )
+        _page_field(part.paragraphs[0])
     path = tmp_path / "hand-made.docx"
     doc.save(str(path))
     return path
@@ -211,6 +341,43 @@ def test_a_document_typed_by_hand_is_read_by_its_text(tmp_path: Path) -> None:
     assert [f.rule for f in errors(audit_docx(path))] == ["date"]
 
 
+def test_a_party_document_typed_by_hand_passes(tmp_path: Path) -> None:
+    path = _hand_made(tmp_path, HandMade(party=True))
+    found = audit_docx(path)
+    assert errors(found) == [], [f.describe() for f in found]
+
+
+@pytest.mark.parametrize(
+    ("spec", "rule", "words"),
+    [
+        (HandMade(body_size=12), "body", "is 12 pt; the rule is 13–14 pt"),
+        (HandMade(party=True, body_size=12), "body", "is 12 pt; the rule is 14–15 pt"),
+        (HandMade(position_bold=False), "signature", "position 'PHÓ GIÁM ĐỐC' must be bold"),
+        (
+            HandMade(party=True, position_bold=True),
+            "signature",
+            "position 'PHÓ TRƯỞNG BAN' must not be bold",
+        ),
+        (HandMade(recipient_end=","), "recipients", "'- Như trên,' must end with `;`"),
+        (HandMade(page_number="header"), "page_numbers", "page 1 shows a page number"),
+        (HandMade(page_number="footer"), "page_numbers", "page 1 shows a page number"),
+        (HandMade(motto_rule=False), "motto", "no solid line under the motto"),
+        (HandMade(issuer_rule=False), "issuer", "no solid line under the issuing body"),
+        (HandMade(summary_rule=False), "title", "no solid line under the summary"),
+        (HandMade(party=True, motto_rule=False), "motto", "no solid line under the motto"),
+        (HandMade(party=True, issuer_rule=False), "issuer", "no `*` under the issuing body"),
+        (HandMade(party=True, summary_rule=False), "title", "no `-----` under the summary"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_what_a_hand_made_document_gets_wrong_is_found(
+    tmp_path: Path, spec: HandMade, rule: str, words: str
+) -> None:
+    found = errors(audit_docx(_hand_made(tmp_path, spec)))
+    assert [f.rule for f in found] == [rule], [f.describe() for f in found]
+    assert words in found[0].message
+
+
 def test_check_command_exit_statuses_and_json(
     rendered_examples: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -219,6 +386,7 @@ def test_check_command_exit_statuses_and_json(
     result = runner.invoke(planforge_cli, ["check", str(good)])
     assert result.exit_code == 0
     assert "0 error(s)" in result.stderr
+    assert "under hd36-2018" in result.stderr
     bad = tmp_path / "bad.docx"
     bad.write_bytes(_broken(good, title_not_bold))
     result = runner.invoke(planforge_cli, ["check", str(bad), "--format", "json"])
@@ -227,7 +395,7 @@ def test_check_command_exit_statuses_and_json(
     assert finding["rule"] == "title"
     assert finding["severity"] == "error"
     assert finding["source"].startswith("HD36")
-    assert set(finding) == {"rule", "severity", "message", "source", "where"}
+    assert set(finding) == {"rule", "severity", "message", "source", "where", "context"}
     unreadable = tmp_path / "junk.docx"
     unreadable.write_bytes(b"not a zip")
     result = runner.invoke(planforge_cli, ["check", str(unreadable)])

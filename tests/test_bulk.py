@@ -127,7 +127,7 @@ def test_render_plans_api(tmp_path: Path, phu_yen: Plan, thanh_hoa: Plan) -> Non
     assert report.ok and report.total == 2
     assert [p.name for p in report.rendered] == ["a.docx", "b.docx"]
     assert seen == ["a", "b"]
-    assert any("T/M BAN TUYÊN GIÁO" in w for _, w in report.warnings)
+    assert any("T/M BAN TUYÊN GIÁO" in f.message for _, f in report.findings)
     assert "rendered 2 of 2" in report.summary()
     report = render_plans([phu_yen, phu_yen], tmp_path / ".", force=True)
     assert [p.name for p in report.rendered] == ["plan-0001.docx", "plan-0002.docx"]
@@ -164,16 +164,21 @@ def test_renderer_with_a_template_and_a_profile(tmp_path: Path, thanh_hoa: Plan)
 
 
 def test_renderer_is_safe_to_share_between_threads(phu_yen: Plan, thanh_hoa: Plan) -> None:
-    renderer = Renderer()
-    expected = {id(p): texts(render_quietly(p)) for p in (phu_yen, thanh_hoa)}
+    # findings come back as values: no thread touches the process-wide warning filters
+    renderer = Renderer(check=True)
+    expected = {
+        id(p): (texts(r.document), r.findings)
+        for p in (phu_yen, thanh_hoa)
+        for r in [renderer.render_result(p)]
+    }
+    assert expected[id(thanh_hoa)][1], "the Thanh Hoá plan has a finding to carry"
     failures: list[str] = []
 
     def work(plan: Plan) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", planforge.PlanWarning)
-            for _ in range(5):
-                if texts(renderer.render(plan)) != expected[id(plan)]:
-                    failures.append("different output")
+        for _ in range(5):
+            result = renderer.render_result(plan)
+            if (texts(result.document), result.findings) != expected[id(plan)]:
+                failures.append("different output")
 
     threads = [threading.Thread(target=work, args=(p,)) for p in (phu_yen, thanh_hoa) * 2]
     for t in threads:
@@ -197,7 +202,7 @@ def test_the_template_is_compiled_once(monkeypatch: pytest.MonkeyPatch, phu_yen:
     monkeypatch.setattr(engine.CompiledTemplate, "__init__", counting)
     for _ in range(3):
         render_quietly(phu_yen)
-    assert made == ["built-in hd36-2018"]
+    assert made == [f"built-in {Renderer().profile_for(phu_yen).name}"]
 
 
 def test_load_plan_is_unchanged_by_the_fast_loader(tmp_path: Path) -> None:

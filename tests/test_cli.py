@@ -148,7 +148,7 @@ def test_unexpected_failure_exits_1_without_traceback_unless_debug(
     def boom(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(_cli, "render_plan", boom)
+    monkeypatch.setattr(_cli.Renderer, "render_result", boom)
     result = generate(PHU_YEN, "-o", tmp_path / "o.docx")
     assert result.exit_code == 1
     assert "disk on fire" in result.stderr and "--debug" in result.stderr
@@ -160,7 +160,12 @@ def test_unexpected_failure_exits_1_without_traceback_unless_debug(
 def test_planforge_group(tmp_path: Path) -> None:
     result = planforge("profiles")
     assert result.exit_code == 0
-    assert "nd30-2020" in result.stdout and "hd36-2018" in result.stdout
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert lines["hd05-2026"].split()[1:4] == ["party", "from", "27/05/2026"]
+    assert "Hướng dẫn 05-HD/VPTW" in lines["hd05-2026"]
+    assert "03/04/2018 – 26/05/2026" in lines["hd36-2018"]
+    assert lines["nd30-2020"].split()[1:4] == ["state", "from", "05/03/2020"]
+    assert "Nghị định 30/2020/NĐ-CP" in lines["nd30-2020"]
     out = tmp_path / "r.docx"
     assert planforge("render", PHU_YEN, "-o", out).exit_code == 0 and out.is_file()
     context = planforge("context", PHU_YEN)

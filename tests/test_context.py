@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
-from planforge import Plan, template_context
+from planforge import Plan, PlanInputError, template_context
 from planforge._loading import plan_from_data
+
+from .conftest import EXAMPLES
 
 Block = tuple[str, int, str, str]
 
@@ -92,8 +94,31 @@ def test_phu_yen_header(phu_yen: Plan) -> None:
         "issuer_mark": "*",
         "motto": ["ĐẢNG CỘNG SẢN VIỆT NAM"],
         "number": "Số 04-KHPH/BTGTU-UBND",
+        "urgency": "",
         "place_date": "Phú Yên, ngày 23 tháng 02 năm 2022",
     }
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("KHẨN", "KHẨN"),
+        ("khẩn", "KHẨN"),
+        ("Thượng khẩn", "THƯỢNG KHẨN"),
+        ("hoả tốc", "HỎA TỐC"),
+        ("very_urgent", "THƯỢNG KHẨN"),
+    ],
+)
+def test_urgency_is_printed_under_the_number(typed: str, printed: str) -> None:
+    context = template_context(single_issuer_plan(urgency=typed))
+    assert context["header"]["urgency"] == printed
+
+
+def test_an_unknown_urgency_names_the_three_marks() -> None:
+    with pytest.raises(PlanInputError) as info:
+        single_issuer_plan(urgency="gấp")
+    assert info.value.field == "urgency"
+    assert "'KHẨN', 'THƯỢNG KHẨN' or 'HỎA TỐC'" in str(info.value)
 
 
 def test_thanh_hoa_header_is_a_state_draft_number(thanh_hoa: Plan) -> None:
@@ -242,7 +267,10 @@ def test_phu_yen_recipients(phu_yen: Plan) -> None:
     assert lines[0] == "- Ban Tuyên giáo Trung ương (b/c),"
     assert lines[3] == "- Thường trực HĐND tỉnh,"
     assert all(line.endswith(",") for line in lines[:-1])
-    assert lines[-1] == "- Lưu: VT, Phòng KG, Phòng TT,BC,XB (BTGTU), Phòng KGVX (VP UBND tỉnh)."
+    # Party practice: no colon after Lưu (the office's own profile keeps the colon)
+    assert lines[-1] == "- Lưu VT, Phòng KG, Phòng TT,BC,XB (BTGTU), Phòng KGVX (VP UBND tỉnh)."
+    own = template_context(phu_yen, profile=EXAMPLES / "profiles" / "phu-yen-2022.yaml")
+    assert own["recipients"]["lines"][-1].startswith("- Lưu: VT, Phòng KG")
 
 
 def test_without_an_archive_the_last_recipient_ends_the_list() -> None:
@@ -261,6 +289,22 @@ def test_recipient_line_ends_follow_an_explicit_profile(thanh_hoa: Plan) -> None
     lines = template_context(thanh_hoa, profile="hd36-2018")["recipients"]["lines"]
     assert lines[0] == "- Ban Tuyên giáo Trung ương (b/c),"
     assert lines[-1].endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("profile", "first", "archive"),
+    [
+        ("nd30-2020", "- UBND tỉnh (b/c);", "- Lưu: Văn phòng Tỉnh ủy."),
+        ("hd36-2018", "- UBND tỉnh (b/c),", "- Lưu Văn phòng Tỉnh ủy."),
+        ("hd05-2026", "- UBND tỉnh (b/c);", "- Lưu Văn phòng Tỉnh ủy."),
+    ],
+)
+def test_party_archive_lines_have_no_colon(profile: str, first: str, archive: str) -> None:
+    plan = single_issuer_plan(
+        recipients={"to": [{"name": "UBND tỉnh", "marker": "b/c"}], "archive": "Văn phòng Tỉnh ủy"}
+    )
+    lines = template_context(plan, profile=profile)["recipients"]["lines"]
+    assert lines == [first, archive]
 
 
 # -- body: labels in order ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,6 @@ from planforge import _cli
 from .conftest import EXAMPLES, ROOT
 
 DOC = ROOT / "docs" / "errors.md"
-PHU_YEN = (EXAMPLES / "phu-yen-2022.yaml").read_text(encoding="utf-8")
 THANH_HOA = (EXAMPLES / "thanh-hoa-2023.yaml").read_text(encoding="utf-8")
 
 MINIMAL = """issuers:
@@ -32,7 +31,19 @@ recipients: {to: [Như trên], archive: [VT]}
 class Case:
     """Writes the input into a folder and returns the CLI arguments to run."""
 
-    make: Callable[[Path], list[str]]
+    _make: Callable[[Path], list[str]]
+    extra_args: list[str] = field(default_factory=list)
+    also_replace: tuple[str, str] | None = None  # a second change to the plan file
+
+    def make(self, folder: Path) -> list[str]:
+        args = self._make(folder)
+        if self.also_replace is not None:
+            plan = Path(args[0])
+            old, new = self.also_replace
+            text = plan.read_text(encoding="utf-8")
+            assert old in text
+            plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return [*args, *self.extra_args]
 
 
 def plan_file(text: str | bytes, name: str = "plan.yaml") -> Callable[[Path], list[str]]:
@@ -73,7 +84,7 @@ def _template_variable(folder: Path) -> list[str]:
     from .test_template_security import _in_body, make_template
 
     template = make_template(folder, _in_body("{{ header.nmber }}"))
-    return [*plan_file(PHU_YEN)(folder), "--template", str(template)]
+    return [*plan_file(THANH_HOA)(folder), "--template", str(template)]
 
 
 CASES: dict[str, Case] = {
@@ -126,6 +137,31 @@ CASES: dict[str, Case] = {
     "warn-number": Case(minimal("date: 2024-05-06", "date: 2024-05-06\nnumber: {number: 0}")),
     "warn-empty-recipient": Case(minimal("to: [Như trên]", 'to: [Như trên, ""]')),
     "warn-no-archive": Case(minimal(", archive: [VT]", "")),
+    "plan-profile-file-missing": Case(plan_file("profile: my-office.yaml\n" + MINIMAL)),
+    "no-such-prefix": Case(
+        minimal(
+            "  - {name: SỞ Y TẾ, kind: state, abbreviation: SYT}",
+            "  - {name: TỈNH ỦY LÂM ĐỒNG, kind: party, abbreviation: TU}",
+        ),
+        ["--profile", "hd05-2026"],
+        (
+            "signatures: [{signer: Nguyễn Văn A}]",
+            "signatures: [{authority: [{by_authorization: BÍ THƯ}], signer: A}]",
+        ),
+    ),
+    "warn-profile-period": Case(
+        minimal(
+            "  - {name: SỞ Y TẾ, kind: state, abbreviation: SYT}",
+            "  - {name: TỈNH ỦY LÂM ĐỒNG, kind: party, abbreviation: TU}",
+        ),
+        ["--profile", "hd36-2018"],
+        ("date: 2024-05-06", "date: 2026-06-15"),
+    ),
+    "warn-district-level": Case(
+        minimal("name: SỞ Y TẾ", "name: UBND HUYỆN KRÔNG PẮC"),
+        [],
+        ("date: 2024-05-06", "date: 2025-08-01"),
+    ),
 }
 
 

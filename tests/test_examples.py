@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import os
 import subprocess
@@ -17,7 +18,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 import planforge
-from planforge import load_plan, render_plan
+from planforge import Plan, Renderer, load_plan, render_plan
 
 from .conftest import EXAMPLE_PLANS, EXAMPLES, SEEDS
 
@@ -170,3 +171,13 @@ def test_recall_measures_order_and_content(tmp_path: Path) -> None:
     whole = tmp_path / "whole.docx"
     full.save(str(whole))
     assert recall(whole, seed) == pytest.approx(1.0)
+
+
+def test_the_phu_yen_example_follows_the_party_rules_of_its_date(phu_yen: Plan) -> None:
+    # no profile named: hd36-2018 by its date; the same plan dated 2026-06-15 gets hd05-2026
+    assert phu_yen.profile is None
+    assert Renderer().profile_for(phu_yen).name == "hd36-2018"
+    later = phu_yen.model_copy(update={"date": datetime.date(2026, 6, 15)})
+    result = Renderer(check=True).render_result(later)
+    assert result.profile.name == "hd05-2026"
+    assert [f for f in result.audit if f.is_error] == []

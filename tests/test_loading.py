@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from planforge import Plan, PlanInputError, Problem, load_plan
+from planforge import Plan, PlanInputError, Problem, load_plan, template_context
 from planforge._loading import field_path, plan_from_data
 
 from .conftest import EXAMPLES
@@ -433,3 +433,83 @@ def test_field_path(loc: tuple[str | int, ...], expected: str) -> None:
 )
 def test_problem_describe(problem: Problem, text: str) -> None:
     assert problem.describe() == text
+
+
+# -- YAML 1.2: what the clerk typed is what is printed ------------------------------------------
+
+
+def _with(old: str, new: str) -> str:
+    assert old in PLAN_YAML
+    return PLAN_YAML.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(("typed", "value"), [("010", 10), ("08", 8), ("007", 7), ("0o10", 8)])
+def test_a_number_with_leading_zeros_is_decimal(tmp_path: Path, typed: str, value: int) -> None:
+    plan = load_plan(
+        write(tmp_path, "p.yaml", _with("  type: KHPH", f"  type: KHPH\n  number: {typed}"))
+    )
+    assert plan.number.number == value
+    assert template_context(plan)["header"]["number"] == f"Số: {value:02}/KHPH-UBND-BTGTU"
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "Yes", "NO", "y", "n"])
+def test_yes_no_on_off_stay_text(tmp_path: Path, word: str) -> None:
+    plan = load_plan(
+        write(tmp_path, "p.yaml", _with("timeline: Thường xuyên", f"timeline: {word}"))
+    )
+    task = plan.parts[0].items[1].task
+    assert task is not None and task.timeline == word
+
+
+def test_times_and_sexagesimal_numbers_stay_text(tmp_path: Path) -> None:
+    plan = load_plan(write(tmp_path, "p.yaml", _with("timeline: Thường xuyên", "timeline: 1:30")))
+    task = plan.parts[0].items[1].task
+    assert task is not None and task.timeline == "1:30"
+
+
+def test_true_and_false_are_still_booleans_and_refused_where_text_is_wanted(
+    tmp_path: Path,
+) -> None:
+    error = load_error(write(tmp_path, "p.yaml", _with("timeline: Thường xuyên", "timeline: true")))
+    assert error.field == "parts[0].items[1].task.timeline"
+    assert "must be text, not True" in str(error)
+
+
+def test_profile_files_read_by_yaml_12_too(tmp_path: Path) -> None:
+    from planforge import load_profile
+
+    profile = write(
+        tmp_path, "p.yaml", "extends: nd30-2020\ndate: {padded_months: [01, 02, 010]}\n"
+    )
+    assert load_profile(profile).date.padded_months == [1, 2, 10]
+
+
+# -- a profile file beside the plan ----------------------------------------------------------
+
+
+def test_a_plan_names_a_profile_file_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "offices").mkdir()
+    write(tmp_path / "offices", "so-y-te.yaml", "extends: nd30-2020\nrecipients: {line_end: ','}\n")
+    plan_file = write(tmp_path, "p.yaml", "profile: offices/so-y-te.yaml\n" + PLAN_YAML)
+    plan = load_plan(plan_file)
+    context = template_context(plan)
+    assert context["profile"]["name"] == "nd30-2020+so-y-te"
+    assert context["recipients"]["lines"][0].endswith(",")
+    # the plan found its profile by the plan's folder, not by the current one
+    assert plan.profile_file() == (tmp_path / "offices" / "so-y-te.yaml").resolve()
+
+
+@pytest.mark.parametrize(
+    "named",
+    ["../outside.yaml", "/etc/outside.yaml", "link/outside.yaml", "missing.yaml"],
+)
+def test_a_plan_cannot_name_a_profile_file_outside_its_folder(tmp_path: Path, named: str) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("extends: nd30-2020\n", encoding="utf-8")
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "link").symlink_to(tmp_path)  # a link out of the folder does not count
+    error = load_error(write(folder, "p.yaml", f"profile: {named}\n" + PLAN_YAML))
+    assert error.field == "profile"
+    assert error.line == 1
+    assert "no profile file" in str(error) and "in the plan's folder" in str(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,10 @@ from planforge import (
     template_context,
 )
 from planforge._loading import plan_from_data
-from planforge._profiles import STYLE_ROLES, resolve_profile
+from planforge._profiles import STYLE_ROLES, default_profile, resolve_profile
 
-BUILTIN = ["hd36-2018", "nd30-2020"]
+BUILTIN = ["hd05-2026", "hd36-2018", "nd30-2020"]
+PARTY = ["hd05-2026", "hd36-2018"]
 PROFILE_DIR = Path(planforge.__file__).parent / "profiles"
 
 
@@ -88,13 +90,90 @@ def test_text_sizes(name: str) -> None:
     assert styles["body"].align == "justify"
     assert styles["body"].first_line_indent_cm in (1.0, 1.27)
     assert styles["body"].space_after >= 6
-    label = styles["recipients_label"]
-    assert (label.size, label.bold, label.italic) == (12, True, True)
-    assert styles["recipient"].size == 11
     assert styles["place_date"].italic
     assert styles["issuer"].bold and not styles["parent"].bold
     assert styles["type_name"].bold and styles["summary"].bold
     assert styles["signer"].bold
+
+
+def test_state_recipients_block() -> None:
+    styles = load_profile("nd30-2020").styles
+    label = styles["recipients_label"]
+    assert (label.size, label.bold, label.italic, label.underline) == (12, True, True, False)
+    assert styles["recipient"].size == 11
+    assert load_profile("nd30-2020").recipients.archive == "Lưu: {holders}"
+
+
+@pytest.mark.parametrize("name", PARTY)
+def test_party_recipients_block(name: str) -> None:
+    # Party practice: `Nơi nhận:` 14 pt upright underlined, lines 12 pt, `- Lưu Văn phòng ...`
+    profile = load_profile(name)
+    label = profile.styles["recipients_label"]
+    assert (label.size, label.bold, label.italic, label.underline) == (14, False, False, True)
+    assert profile.styles["recipient"].size == 12
+    assert profile.recipients.archive == "Lưu {holders}"
+
+
+def test_hd05_values() -> None:
+    profile = load_profile("hd05-2026")
+    assert profile.default_for is IssuerKind.PARTY
+    assert str(profile.effective_from) == "2026-05-27" and profile.effective_to is None
+    page = profile.page
+    assert (page.margin_top_mm, page.margin_bottom_mm) == (20, 20)
+    assert (page.margin_left_mm, page.margin_right_mm) == (30, 15)
+    assert page.header_distance_mm == 10 and page.mirror_margins is False
+    styles = profile.styles
+    assert (styles["motto_1"].size, styles["motto_1"].bold) == (15, True)
+    assert profile.header.motto_rule.fraction == 1.0
+    assert (styles["parent"].size, styles["parent"].bold) == (14, False)
+    assert (styles["issuer"].size, styles["issuer"].bold) == (14, True)
+    assert profile.header.issuer_mark == "*"
+    assert profile.number.template == "Số {number}-{type}/{symbols}" and profile.number.pad_to == 2
+    assert (styles["place_date"].size, styles["place_date"].italic) == (14, True)
+    assert 15 <= styles["type_name"].size <= 16 and styles["type_name"].bold
+    assert 14 <= styles["summary"].size <= 15 and profile.title_format.summary_mark == "-----"
+    body = styles["body"]
+    assert 14 <= body.size <= 15 and body.align == "justify" and body.space_after >= 6
+    assert body.first_line_indent_cm == 1.0
+    assert body.line_spacing_pt is not None and 18 <= body.line_spacing_pt <= 22
+    assert (styles["signature_authority"].size, styles["signature_authority"].bold) == (14, True)
+    assert (styles["signature_position"].size, styles["signature_position"].bold) == (14, False)
+    assert (styles["signer"].size, styles["signer"].bold) == (14, True)
+    assert (styles["page_number"].size, styles["page_number"].align) == (14, "center")
+    assert (styles["urgency"].size, styles["urgency"].bold) == (14, True)
+    party = profile.signature.prefixes[IssuerKind.PARTY]
+    assert set(party.values()) == {"T/M", "K/T", "T/L", "Q."}
+    # every value of a secondary source is marked, and the file says where they come from
+    text = (PROFILE_DIR / "hd05-2026.yaml").read_text(encoding="utf-8")
+    assert text.count("(?)") >= 20
+    assert all("(?)" in source for source in profile.audit.sources.values())
+
+
+def test_profiles_know_when_they_are_in_force() -> None:
+    hd36, hd05 = load_profile("hd36-2018"), load_profile("hd05-2026")
+    assert hd36.effective_to is not None and hd05.effective_from is not None
+    assert (hd05.effective_from - hd36.effective_to).days == 1  # no gap, no overlap
+    assert hd36.in_force(datetime.date(2026, 2, 1)) and not hd05.in_force(datetime.date(2026, 2, 1))
+    assert hd05.in_force(datetime.date(2026, 6, 15)) and not hd36.in_force(
+        datetime.date(2026, 6, 15)
+    )
+    assert load_profile("nd30-2020").in_force(datetime.date(2026, 6, 15))
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "name"),
+    [
+        ("party", "2017-12-31", "hd36-2018"),  # before any: the earliest, with a warning
+        ("party", "2022-02-23", "hd36-2018"),
+        ("party", "2026-02-01", "hd36-2018"),
+        ("party", "2026-05-26", "hd36-2018"),
+        ("party", "2026-05-27", "hd05-2026"),
+        ("party", "2026-06-15", "hd05-2026"),
+        ("state", "2026-06-15", "nd30-2020"),
+    ],
+)
+def test_the_default_profile_is_the_one_in_force(kind: str, day: str, name: str) -> None:
+    assert default_profile(IssuerKind(kind), datetime.date.fromisoformat(day)).name == name
 
 
 def test_state_profile_values() -> None:
@@ -129,6 +208,7 @@ def test_party_profile_values() -> None:
     )
     assert profile.recipients.line_end == ","
     assert profile.recipients.last_end == "."
+    assert profile.recipients.archive == "Lưu {holders}"
     assert profile.styles["motto_1"].size == 15
     assert 15 <= profile.styles["type_name"].size <= 16
     assert profile.styles["issuer"].size == 14
@@ -138,8 +218,9 @@ def test_party_profile_values() -> None:
 def test_signature_prefixes(name: str) -> None:
     prefixes = load_profile(name).signature.prefixes
     assert set(prefixes) == set(IssuerKind)
-    for kind in IssuerKind:
-        assert set(prefixes[kind]) == set(AuthorityType)
+    assert set(prefixes[IssuerKind.STATE]) == set(AuthorityType)
+    # Party documents have no T/UQ (thừa ủy quyền)
+    assert set(prefixes[IssuerKind.PARTY]) == set(AuthorityType) - {AuthorityType.BY_AUTHORIZATION}
     state, party = prefixes[IssuerKind.STATE], prefixes[IssuerKind.PARTY]
     assert state[AuthorityType.COLLECTIVE] == "TM."
     assert state[AuthorityType.DEPUTY] == "KT."
@@ -315,12 +396,28 @@ def _plan(first_kind: str, profile: str | None = None) -> Plan:
 
 @pytest.mark.parametrize(("kind", "name"), [("state", "nd30-2020"), ("party", "hd36-2018")])
 def test_resolve_by_the_first_issuer_kind(kind: str, name: str) -> None:
-    assert resolve_profile(None, None, IssuerKind(kind)).name == name
+    assert resolve_profile(None, _plan(kind)).name == name
     assert template_context(_plan(kind))["profile"]["name"] == name
 
 
+@pytest.mark.parametrize(
+    ("day", "name"), [("2026-02-01", "hd36-2018"), ("2026-06-15", "hd05-2026")]
+)
+def test_resolve_by_the_plans_date(day: str, name: str) -> None:
+    plan = _plan("party").model_copy(update={"date": datetime.date.fromisoformat(day)})
+    assert resolve_profile(None, plan).name == name
+
+
+def test_a_draft_gets_the_profile_in_force_today() -> None:
+    draft = _plan("party").model_copy(update={"date": None, "year": 2018})
+    assert (
+        resolve_profile(None, draft).name
+        == default_profile(IssuerKind.PARTY, datetime.date.today()).name
+    )
+
+
 def test_resolve_by_the_plans_profile() -> None:
-    assert resolve_profile(None, "hd36-2018", IssuerKind.STATE).name == "hd36-2018"
+    assert resolve_profile(None, _plan("state", "hd36-2018")).name == "hd36-2018"
     context = template_context(_plan("state", profile="hd36-2018"))
     assert context["profile"]["name"] == "hd36-2018"
     assert context["header"]["number"] == "Số 07-KHPH/CQ1-CQ2"
@@ -329,9 +426,9 @@ def test_resolve_by_the_plans_profile() -> None:
 def test_an_explicit_profile_wins(tmp_path: Path) -> None:
     user = write(tmp_path, "u.yaml", {"extends": "nd30-2020", "recipients": {"line_end": ","}})
     party = load_profile("hd36-2018")
-    assert resolve_profile(party, "nd30-2020", IssuerKind.STATE) is party
-    assert resolve_profile("nd30-2020", "hd36-2018", IssuerKind.PARTY).name == "nd30-2020"
-    assert resolve_profile(user, "hd36-2018", IssuerKind.PARTY).name == "nd30-2020+u"
+    assert resolve_profile(party, _plan("state", "nd30-2020")) is party
+    assert resolve_profile("nd30-2020", _plan("party", "hd36-2018")).name == "nd30-2020"
+    assert resolve_profile(user, _plan("party", "hd36-2018")).name == "nd30-2020+u"
     plan = _plan("party", profile="hd36-2018")
     assert template_context(plan, profile="nd30-2020")["header"]["number"] == (
         "Số: 07/KHPH-CQ1-CQ2"

@@ -308,15 +308,23 @@ def plan_data(
     _optional(draw, plan, "closing", st.lists(line, max_size=2))
     abbreviations = [i["abbreviation"] for i in issuers]
     signatures = []
-    for _ in range(draw(st.integers(1, 3))):
+    for n in range(draw(st.integers(1, 3))):
         sig: Data = {"signer": draw(line)}
         _optional(draw, sig, "issuer", st.sampled_from(abbreviations))
+        signing = next(
+            (i for i in issuers if i["abbreviation"] == sig.get("issuer")),
+            issuers[min(n, len(issuers) - 1)],
+        )
+        # Party documents have no `by_authorization` (T/UQ): refused, tested elsewhere
+        types = [
+            t for t in AUTHORITY_TYPES if signing["kind"] == "state" or t != "by_authorization"
+        ]
         _optional(
             draw,
             sig,
             "authority",
             st.lists(
-                st.fixed_dictionaries({"type": st.sampled_from(AUTHORITY_TYPES), "of": line}),
+                st.fixed_dictionaries({"type": st.sampled_from(types), "of": line}),
                 max_size=2,
             ),
         )

@@ -10,10 +10,12 @@ import planforge
 EXPECTED = {
     # functions
     "load_plan", "render_plan", "template_context", "load_profile", "builtin_profiles",
-    "convert_to_pdf", "audit_docx", "AuditFinding", "render_plans", "Renderer", "RenderReport",
+    "convert_to_pdf", "audit_docx", "render_plans", "Renderer", "RenderReport", "RenderResult",
+    "check_plan", "Finding",
     # models
     "Plan", "Issuer", "IssuerKind", "DocumentNumber", "Title", "Part", "Item", "ListStyle",
     "Task", "SignatureBlock", "Authority", "AuthorityType", "Recipients", "Recipient", "Profile",
+    "Urgency",
     # errors and warnings
     "PlanforgeError", "PlanInputError", "ProfileError", "TemplateError", "OutputError",
     "RenderError", "PlanWarning", "Problem",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tool(name: str) -> list[str]:
-    if shutil.which(name) is None:
+    # the tool of this interpreter's environment, whether or not its bin folder is on PATH
+    if importlib.util.find_spec(name) is None:
         pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
     return [sys.executable, "-m", name]
 
@@ -31,7 +32,7 @@ def test_ruff_lint() -> None:
 
 def test_ruff_format() -> None:
     result = subprocess.run(
-        [*_tool("ruff"), "format", "--check", "planforge", "examples", "scripts"],
+        [*_tool("ruff"), "format", "--check", "planforge", "tests", "examples", "scripts"],
         cwd=ROOT,
         capture_output=True,
         text=True,

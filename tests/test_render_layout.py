@@ -221,6 +221,14 @@ class Resolver:
     def bold(self, r: Any) -> bool:
         return self.toggle(r, "w:b")
 
+    def underline(self, r: Any) -> bool:
+        for group in self._run_groups(r):
+            for rpr in group:
+                u = rpr.find(qn("w:u"))
+                if u is not None:
+                    return str(u.get(qn("w:val"), "single")) not in ("none", "0", "false")
+        return False
+
     def italic(self, r: Any) -> bool:
         return self.toggle(r, "w:i")
 
@@ -510,6 +518,7 @@ class Case:
     bold: bool | None = None
     italic: bool | None = None
     align: str | None = None
+    underline: bool = False
 
     def __str__(self) -> str:
         return f"{self.stem}:{self.role}:{self.pattern[:24]}"
@@ -576,10 +585,11 @@ CASES = [
     Case(BP, "PHÓ GIÁM ĐỐC", "signature_position", (13, 14), True),
     Case(BP, "Nguyễn Văn A", "signer", (13, 14), True),
     Case(TH, "Nơi nhận:", "recipients_label", (12, 12), True, True, "left"),
-    Case(PY, "Nơi nhận:", "recipients_label", (12, 12), True, True, "left"),
+    # Party practice: 14 pt upright underlined, lines 12 pt
+    Case(PY, "Nơi nhận:", "recipients_label", (14, 14), False, False, "left", underline=True),
     Case(BP, "Nơi nhận:", "recipients_label", (12, 12), True, True, "left"),
     Case(TH, r"- .*[;.]", "recipient", (11, 11), False, False, "left"),
-    Case(PY, r"- .*[,.]", "recipient", (11, 11), False, False, "left"),
+    Case(PY, r"- .*[,.]", "recipient", (12, 12), False, False, "left"),
     Case(BP, r"- UBND .*;", "recipient", (11, 11), False, False, "left"),
 ]
 
@@ -608,6 +618,7 @@ def test_element_size_weight_and_alignment(docs: dict[str, Path], case: Case) ->
                 assert res.bold(r) is case.bold, text_of(p)
             if case.italic is not None:
                 assert res.italic(r) is case.italic, text_of(p)
+            assert res.underline(r) is spec.underline is case.underline, text_of(p)
         assert res.align(p) in ALIGN[spec.align.value], text_of(p)
         if case.align is not None:
             assert res.align(p) in ALIGN[case.align], text_of(p)
@@ -940,14 +951,13 @@ def test_recipients_come_after_the_signatures_left_aligned_with_their_line_ends(
     assert len(texts) == len(plan.recipients.to) + (1 if plan.recipients.archive else 0)
     assert all(t.endswith(ends[0]) for t in texts[:-1]), texts
     assert texts[-1].endswith(ends[1]) and not texts[-1].endswith(ends[0] + ends[1])
-    assert texts[-1].startswith("- Lưu: ")
+    archive = fmt.bullet + fmt.archive.split("{", 1)[0]  # `- Lưu: ` (state), `- Lưu ` (Party)
+    assert texts[-1].startswith(archive)
     if stem == TH:
         assert texts == RECIPIENTS_TH
     if stem == PY:
         assert texts[0] == "- Ban Tuyên giáo Trung ương (b/c),"
-        assert (
-            texts[-1] == "- Lưu: VT, Phòng KG, Phòng TT,BC,XB (BTGTU), Phòng KGVX (VP UBND tỉnh)."
-        )
+        assert texts[-1] == "- Lưu VT, Phòng KG, Phòng TT,BC,XB (BTGTU), Phòng KGVX (VP UBND tỉnh)."
     for p in [label, *lines]:
         assert res.align(p) in ALIGN["left"], text_of(p)
         assert res.indent(p, "left", "start") == 0

@@ -1,315 +1,299 @@
 """`planforge check`: audit any .docx (ours, Word's, LibreOffice's) against a profile's rules.
 
-Elements are found by their text and position, not by our template's structure: a motto is the
-paragraph that reads `CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM`, the place-and-date line the one that
-reads `<place>, ngày ... tháng ... năm ...`, and so on. Formatting is resolved as Word resolves it:
-run, character style, paragraph style chain, document defaults, theme fonts.
+Elements are found by their text and position, not by planforge's template: the motto is the
+paragraph that reads the profile's motto, the number the one that begins as the profile's number
+format does, the place-and-date line the one its date format describes, and so on. Every
+expectation — sizes, bold, italic, underline, alignment, the number's head and separators, the
+date's padding, the recipients' line ends and archive line, the rules and marks under headings —
+comes from the profile the audit is given (or the one the document's header points to).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import io
 import re
-import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Callable, Iterable
 
-from docx import Document
-from docx.oxml.ns import qn
-
-from .._audit import AuditFinding
-from .._dates import format_place_date
+from .._dates import describe_date_rule, format_place_date
 from .._errors import TemplateError
-from .._profiles import Profile, builtin_profiles, load_profile
+from .._findings import Finding, Severity
+from .._models import IssuerKind, Urgency
+from .._profiles import (
+    BodyAudit,
+    Profile,
+    TextStyle,
+    builtin_profiles,
+    default_profile,
+    load_profile,
+)
+from .._text import tone_normal
+from .reader import Paragraph, WordDocument, fold, read_document
 from .safety import check_docx_archive
 
-__all__ = ["audit_document", "guess_profile"]
+__all__ = ["ROLE_RULES", "audit_document", "audit_with_profile", "guess_profile"]
 
-Severity = Literal["error", "warning"]
+#: The rule (as findings name it) each styled element belongs to.
+ROLE_RULES = {
+    "motto_1": "motto",
+    "motto_2": "motto",
+    "parent": "issuer",
+    "issuer": "issuer",
+    "issuer_mark": "issuer",
+    "number": "number",
+    "urgency": "urgency",
+    "place_date": "date",
+    "type_name": "title",
+    "summary": "title",
+    "summary_mark": "title",
+    "body": "body",
+    "part_heading": "body",
+    "item_heading": "body",
+    "signature_authority": "signature",
+    "signature_position": "signature",
+    "signer": "signature",
+    "recipients_label": "recipients",
+    "recipient": "recipients",
+    "page_number": "page_numbers",
+}
+_LABELS = {
+    "motto_1": "motto",
+    "motto_2": "motto",
+    "parent": "parent body",
+    "issuer": "issuing body",
+    "place_date": "place and date",
+    "type_name": "type name",
+    "part_heading": "part heading",
+    "signature_authority": "authority line",
+    "signature_position": "position",
+    "signer": "signer's name",
+    "recipients_label": "recipients label",
+    "recipient": "recipient line",
+    "page_number": "page number",
+}
+_HEADER_SPAN = 60  # paragraphs a header block may take
 
 
 class UnreadableDocumentError(TemplateError):
     """The file is not a Word document planforge can read."""
 
 
-@dataclass
-class _Run:
-    text: str
-    font: str | None
-    size: float | None
-    bold: bool
-    italic: bool
-
-
-@dataclass
-class _Para:
-    index: int  # document order
-    where: str
-    text: str
-    runs: list[_Run]
-    align: str | None
-    element: Any
-
-    @functools.cached_property
-    def plain(self) -> str:
-        return re.sub(r"\s+", " ", self.text).strip()
-
-    @functools.cached_property
-    def folded(self) -> str:
-        return _fold(self.text)
-
-    def sizes(self) -> set[float]:
-        return {r.size for r in self.runs if r.text.strip() and r.size is not None}
-
-    def all_bold(self) -> bool:
-        return all(r.bold for r in self.runs if r.text.strip())
-
-    def all_italic(self) -> bool:
-        return all(r.italic for r in self.runs if r.text.strip())
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold(text: str) -> str:
-    """Upper case without diacritics or extra spaces: HÒA, HOÀ and Hoà compare equal."""
-    bare = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return (
-        re.sub(r"\s+", " ", "".join(c for c in bare if not unicodedata.combining(c)))
-        .strip()
-        .upper()
-    )
-
-
-# -- formatting as Word resolves it --------------------------------------------------------
-
-
-def _on(el: Any) -> bool | None:
-    if el is None:
-        return None
-    return el.get(qn("w:val"), "true").lower() not in ("0", "false", "off", "none")
-
-
-class _Styles:
-    def __init__(self, doc: Any) -> None:
-        root = doc.styles.element
-        self.by_id = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
-        defaults = root.find(qn("w:docDefaults"))
-        rpr = (
-            defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr")) if defaults is not None else None
-        )
-        self.default_rpr = rpr
-        self.default_para = next(
-            (
-                s.get(qn("w:styleId"))
-                for s in root.findall(qn("w:style"))
-                if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")
-            ),
-            None,
-        )
-        self.theme = _theme_fonts(doc)
-
-    def chain(self, style_id: str | None, tag: str = "w:rPr") -> Iterator[Any]:
-        """The *tag* properties of a style and of each style it is based on, nearest first."""
-        seen = set()
-        while style_id and style_id in self.by_id and style_id not in seen:
-            seen.add(style_id)
-            style = self.by_id[style_id]
-            props = style.find(qn(tag))
-            if props is not None:
-                yield props
-            based = style.find(qn("w:basedOn"))
-            style_id = based.get(qn("w:val")) if based is not None else None
-
-    def font_of(self, rfonts: Any) -> str | None:
-        if rfonts is None:
-            return None
-        theme = rfonts.get(qn("w:asciiTheme")) or rfonts.get(qn("w:hAnsiTheme"))
-        if theme:
-            return self.theme.get("major" if theme.startswith("major") else "minor")
-        name: str | None = rfonts.get(qn("w:ascii")) or rfonts.get(qn("w:hAnsi"))
-        return name
-
-
-def _theme_fonts(doc: Any) -> dict[str, str]:
-    for rel in doc.part.rels.values():
-        if rel.reltype.endswith("/theme") and not rel.is_external:
-            xml = rel.target_part.blob.decode("utf-8", "replace")
-            fonts = {}
-            for kind in ("major", "minor"):
-                match = re.search(rf"<a:{kind}Font>\s*<a:latin typeface=\"([^\"]*)\"", xml)
-                if match:
-                    fonts[kind] = match.group(1)
-            return fonts
-    return {}
-
-
-def _resolve_run(r: Any, para_style: str | None, styles: _Styles) -> _Run:
-    layers: list[Any] = []
-    rpr = r.find(qn("w:rPr"))
-    if rpr is not None:
-        layers.append(rpr)
-        rstyle = rpr.find(qn("w:rStyle"))
-        if rstyle is not None:
-            layers.extend(styles.chain(rstyle.get(qn("w:val"))))
-    layers.extend(styles.chain(para_style))
-    if styles.default_rpr is not None:
-        layers.append(styles.default_rpr)
-    font = size = None
-    bold = italic = None
-    for layer in layers:
-        if font is None:
-            font = styles.font_of(layer.find(qn("w:rFonts")))
-        if size is None:
-            sz = layer.find(qn("w:sz"))
-            if sz is not None and sz.get(qn("w:val")):
-                size = int(sz.get(qn("w:val"))) / 2
-        if bold is None:
-            bold = _on(layer.find(qn("w:b")))
-        if italic is None:
-            italic = _on(layer.find(qn("w:i")))
-    text = "".join(t.text or "" for t in r.iter(qn("w:t")))
-    return _Run(text, font, size if size is not None else 10.0, bool(bold), bool(italic))
-
-
-def _paragraph(p: Any, index: int, where: str, styles: _Styles) -> _Para:
-    ppr = p.find(qn("w:pPr"))
-    style_el = ppr.find(qn("w:pStyle")) if ppr is not None else None
-    style_id = style_el.get(qn("w:val")) if style_el is not None else styles.default_para
-    runs = [_resolve_run(r, style_id, styles) for r in p.iter(qn("w:r"))]
-    align = None
-    for props in ([ppr] if ppr is not None else []) + list(styles.chain(style_id, "w:pPr")):
-        jc = props.find(qn("w:jc"))
-        if jc is not None:
-            align = jc.get(qn("w:val"))
-            break
-    text = "".join(r.text for r in runs)
-    return _Para(index, where, text, runs, align, p)
-
-
-def _paragraphs(doc: Any, styles: _Styles) -> list[_Para]:
-    out: list[_Para] = []
-    body = doc.element.body
-
-    def walk(container: Any, where: str) -> None:
-        table_no = 0
-        for child in container:
-            if child.tag == qn("w:p"):
-                out.append(_paragraph(child, len(out), f"{where}paragraph {len(out) + 1}", styles))
-            elif child.tag == qn("w:tbl"):
-                table_no += 1
-                for r, tr in enumerate(child.findall(qn("w:tr")), 1):
-                    for c, tc in enumerate(tr.findall(qn("w:tc")), 1):
-                        walk(tc, f"{where}table {table_no}, row {r}, cell {c}: ")
-            elif child.tag == qn("w:sdt"):
-                content = child.find(qn("w:sdtContent"))
-                if content is not None:
-                    walk(content, where)
-
-    walk(body, "")
-    return out
-
-
-# -- the audit -----------------------------------------------------------------------------
-
-
-def guess_profile(paras: list[_Para]) -> Profile:
-    """The built-in profile whose motto the document shows (state when it shows none)."""
-    texts = {p.folded for p in paras[:40]}
-    for name in builtin_profiles():
-        profile = load_profile(name)
-        if _fold(profile.header.motto[0]) in texts:
-            return profile
-    return load_profile("nd30-2020")
-
-
 def audit_document(
     data: bytes, *, profile: Profile | None = None, name: str = "document", trusted: bool = False
-) -> list[AuditFinding]:
-    """Every finding for the .docx *data* under *profile* (default: by the motto it shows).
+) -> list[Finding]:
+    """Every finding for the .docx *data* under *profile* (default: by its header).
 
     *trusted*: the document was just made by planforge, so its archive is not checked again.
     """
+    return audit_with_profile(data, profile=profile, name=name, trusted=trusted)[1]
+
+
+def audit_with_profile(
+    data: bytes, *, profile: Profile | None = None, name: str = "document", trusted: bool = False
+) -> tuple[Profile, list[Finding]]:
+    """The profile the document is judged by, and every finding under it."""
     try:
         if not trusted:
             check_docx_archive(data, name=name)
-        doc = Document(io.BytesIO(data))
+        doc = read_document(data, name=name)
     except TemplateError as exc:
         raise UnreadableDocumentError(exc.message, file=name) from exc
-    except Exception as exc:  # python-docx's errors for a broken package vary
-        raise UnreadableDocumentError(
-            f"cannot be read as a Word document: {exc}", file=name
-        ) from exc
-    return _Audit(doc, profile).run()
+    chosen = profile or guess_profile(doc)
+    return chosen, _Audit(doc, chosen).run()
+
+
+def guess_profile(doc: WordDocument) -> Profile:
+    """The profile a document's header points to: its motto tells the kind of document, its
+    date which rules were in force (a draft: today's)."""
+    texts = {p.folded for p in doc.paragraphs[:_HEADER_SPAN]}
+    profiles = [load_profile(name) for name in builtin_profiles()]
+    kind = next(
+        (p.default_for for p in profiles if p.default_for and fold(p.header.motto[0]) in texts),
+        IssuerKind.STATE,
+    )
+    day = _dt.date.today()
+    for para in doc.paragraphs[:_HEADER_SPAN]:
+        match = _date_pattern(profiles[0].date.template).fullmatch(para.plain)
+        if match:
+            with_day = _date_of(match)
+            if with_day is not None:
+                day = with_day
+            break
+    return default_profile(kind, day)
+
+
+def _date_pattern(template: str) -> re.Pattern[str]:
+    return re.compile(
+        re.escape(template)
+        .replace(r"\{place\}", r"(?P<place>.+?)")
+        .replace(r"\{day\}", r"(?P<day>\S*)")
+        .replace(r"\{month\}", r"(?P<month>\S*)")
+        .replace(r"\{year\}", r"(?P<year>\d{4})")
+        .replace(r"\ ", r"\s+")
+    )
+
+
+def _date_of(match: re.Match[str]) -> _dt.date | None:
+    try:
+        return _dt.date(
+            int(match.group("year")), int(match.group("month")), int(match.group("day"))
+        )
+    except ValueError:
+        return None
+
+
+def _span(low: float, high: float, unit: str) -> str:
+    return f"{low:g} {unit}" if low == high else f"{low:g}–{high:g} {unit}"
+
+
+def _quote(para: Paragraph) -> str:
+    return repr(para.plain[:50])
+
+
+def _same_align(found: str, wanted: str, *, strict: bool) -> bool:
+    """A one-line paragraph looks the same justified or left-aligned (Word sets its last line
+    flush left), so only body text tells them apart."""
+    if found == wanted:
+        return True
+    return not strict and {found, wanted} == {"left", "justify"}
 
 
 class _Audit:
-    def __init__(self, doc: Any, profile: Profile | None) -> None:
+    def __init__(self, doc: WordDocument, profile: Profile) -> None:
         self.doc = doc
-        self.styles = _Styles(doc)
-        self.paras = _paragraphs(doc, self.styles)
-        self.profile = profile or guess_profile(self.paras)
-        self.findings: list[AuditFinding] = []
+        self.paras = doc.paragraphs
+        self.profile = profile
+        self.findings: list[Finding] = []
 
     def add(self, rule: str, message: str, where: str, severity: Severity = "error") -> None:
         source = self.profile.audit.sources.get(rule, self.profile.source)
-        self.findings.append(AuditFinding(rule, severity, message, source, where))
+        self.findings.append(Finding(rule, severity, message, source, where))
 
-    def run(self) -> list[AuditFinding]:
+    def run(self) -> list[Finding]:
         self.page()
         self.fonts()
-        header_end = self.header()
-        self.title(header_end)
-        self.signatures()
+        title = self.find_title()
+        header = self.paras[: title.index] if title else self.paras[:_HEADER_SPAN]
+        self.header(header)
+        body_start = self.title(title) if title else len(header)
+        self.body(body_start)
+        self.signatures(body_start)
         self.recipients()
         self.page_numbers()
         return self.findings
 
-    # -- page -----------------------------------------------------------------------------------
+    # -- styles ----------------------------------------------------------------------------------
+
+    def sizes_allowed(self, *roles: str) -> list[tuple[float, float]]:
+        allowed = []
+        for role in roles:
+            style = self.profile.style(role)
+            allowed.append((style.size, style.size))
+            if role in self.profile.audit.sizes:
+                allowed.append(self.profile.audit.sizes[role])
+        return allowed
+
+    def check_style(
+        self, para: Paragraph, role: str, *, rule: str | None = None, strict_align: bool = False
+    ) -> None:
+        """Size, bold, italic, underline and alignment of *para* as the profile styles *role*."""
+        self.check_against(para, [role], rule=rule, strict_align=strict_align)
+
+    def check_against(
+        self,
+        para: Paragraph,
+        roles: list[str],
+        *,
+        rule: str | None = None,
+        strict_align: bool = False,
+        what: Iterable[str] = ("size", "bold", "italic", "underline", "align"),
+    ) -> None:
+        """Like check_style, where *para* may be any of *roles* (each property must fit one)."""
+        rule = rule or ROLE_RULES[roles[0]]
+        label = f"{_LABELS.get(roles[0], roles[0].replace('_', ' '))} {_quote(para)}"
+        styles = [self.profile.style(r) for r in roles]
+        runs = para.text_runs()
+        if not runs:
+            return
+        checks = set(what)
+        if "size" in checks:
+            allowed = self.sizes_allowed(*roles)
+            bad = sorted(
+                s
+                for s in para.sizes()
+                if not any(lo - 0.01 <= s <= hi + 0.01 for lo, hi in allowed)
+            )
+            if bad:
+                low = min(lo for lo, _ in allowed)
+                high = max(hi for _, hi in allowed)
+                self.add(
+                    rule,
+                    f"{label} is {bad[0]:g} pt; the rule is {_span(low, high, 'pt')}",
+                    para.where,
+                )
+        for flag, yes, no in (
+            ("bold", "must be bold", "must not be bold"),
+            ("italic", "must be italic", "must not be italic"),
+            ("underline", "must be underlined", "must not be underlined"),
+        ):
+            if flag not in checks:
+                continue
+            values = {getattr(r, flag) for r in runs}
+            wanted = {getattr(s, flag) for s in styles}
+            if len(values) > 1 or not values <= wanted:
+                self.add(rule, f"{label} {yes if True in wanted else no}", para.where)
+        if "align" in checks and not any(
+            _same_align(para.align, s.align.value, strict=strict_align) for s in styles
+        ):
+            shown = " or ".join(sorted({s.align.value for s in styles}))
+            self.add(rule, f"{label} must be aligned {shown}", para.where)
+
+    # -- page ------------------------------------------------------------------------------------
 
     def page(self) -> None:
-        for n, section in enumerate(self.doc.sections, 1):
-            where = f"section {n}"
-            width, height = section.page_width.mm, section.page_height.mm
-            page = self.profile.page
-            if abs(width - page.width_mm) > 1 or abs(height - page.height_mm) > 1:
+        page = self.profile.page
+        for section in self.doc.sections:
+            where = f"section {section.index}"
+            if section.width_mm is None or section.height_mm is None:
                 self.add(
                     "paper",
-                    f"paper is {width:.0f} × {height:.0f} mm; the rule is "
+                    f"the paper size is not set; the rule is {page.width_mm:g} × "
+                    f"{page.height_mm:g} mm",
+                    where,
+                )
+            elif (
+                abs(section.width_mm - page.width_mm) > 1
+                or abs(section.height_mm - page.height_mm) > 1
+            ):
+                self.add(
+                    "paper",
+                    f"paper is {section.width_mm:.0f} × {section.height_mm:.0f} mm; the rule is "
                     f"{page.width_mm:g} × {page.height_mm:g} mm",
                     where,
                 )
             for side in ("top", "bottom", "left", "right"):
                 low, high = self.profile.audit.margins_mm[side]
-                value = getattr(section, f"{side}_margin").mm
-                if not low - 0.5 <= value <= high + 0.5:
-                    span = f"{low:g} mm" if low == high else f"{low:g}–{high:g} mm"
+                value = section.margins_mm[side]
+                if value is None:
                     self.add(
-                        "margins", f"{side} margin is {value:.0f} mm; the rule is {span}", where
+                        "margins",
+                        f"the {side} margin is not set; the rule is {_span(low, high, 'mm')}",
+                        where,
+                    )
+                elif not low - 0.5 <= value <= high + 0.5:
+                    self.add(
+                        "margins",
+                        f"{side} margin is {value:.0f} mm; the rule is {_span(low, high, 'mm')}",
+                        where,
                     )
 
     def fonts(self) -> None:
-        wanted = _fold(self.profile.font)
-        wrong: dict[str, list[_Para]] = {}
-        for para in self.paras:
-            for run in para.runs:
-                if run.text.strip() and _fold(run.font or "(none)") != wanted:
+        wanted = fold(self.profile.font)
+        wrong: dict[str, list[Paragraph]] = {}
+        for para in (*self.paras, *self.doc.header_footer_paragraphs()):
+            for run in para.text_runs():
+                if fold(run.font or "(none)") != wanted:
                     wrong.setdefault(run.font or "(no font)", []).append(para)
                     break
-        for section_no, section in enumerate(self.doc.sections, 1):
-            for kind in ("header", "first_page_header", "footer", "first_page_footer"):
-                part = getattr(section, kind)
-                if part.is_linked_to_previous and kind != "header":
-                    continue
-                for p in part._element.iter(qn("w:p")):
-                    para = _paragraph(
-                        p, -1, f"section {section_no} {kind.replace('_', ' ')}", self.styles
-                    )
-                    for run in para.runs:
-                        if run.text.strip() and _fold(run.font or "(none)") != wanted:
-                            wrong.setdefault(run.font or "(no font)", []).append(para)
-                            break
         for font, paras in wrong.items():
             first = paras[0]
             self.add(
@@ -319,206 +303,331 @@ class _Audit:
                 first.where,
             )
 
-    # -- header: motto, issuer, number, date ---------------------------------------------------
+    # -- header: motto, issuer, number, urgency, date ------------------------------------------
 
-    def find(self, text: str, before: int | None = None) -> _Para | None:
-        folded = _fold(text)
-        for para in self.paras[:before]:
-            if para.folded == folded:
-                return para
-        return None
+    def find_title(self) -> Paragraph | None:
+        names = {fold(n) for n in self.profile.audit.type_names}
+        return next((p for p in self.paras[:_HEADER_SPAN] if p.folded in names), None)
 
-    def check_format(
-        self,
-        para: _Para,
-        element: str,
-        rule: str,
-        *,
-        bold: bool | None = None,
-        italic: bool | None = None,
-        label: str = "",
-    ) -> None:
-        low, high = self.profile.audit.sizes[element]
-        shown = label or element.replace("_", " ")
-        bad = sorted(s for s in para.sizes() if not low - 0.01 <= s <= high + 0.01)
-        if bad:
-            span = f"{low:g} pt" if low == high else f"{low:g}–{high:g} pt"
-            self.add(
-                rule,
-                f"{shown} {para.plain[:50]!r} is {bad[0]:g} pt; the rule is {span}",
-                para.where,
-            )
-        if bold is True and not para.all_bold():
-            self.add(rule, f"{shown} {para.plain[:50]!r} must be bold", para.where)
-        if bold is False and any(r.bold for r in para.runs if r.text.strip()):
-            self.add(rule, f"{shown} {para.plain[:50]!r} must not be bold", para.where, "warning")
-        if italic is True and not para.all_italic():
-            self.add(rule, f"{shown} {para.plain[:50]!r} must be italic", para.where)
+    def next_in_container(self, para: Paragraph) -> Paragraph | None:
+        nxt = self.paras[para.index + 1] if para.index + 1 < len(self.paras) else None
+        return nxt if nxt is not None and nxt.cell == para.cell else None
 
-    def header(self) -> int:
-        """Check the header block; return the index of its last paragraph."""
-        motto = self.profile.header.motto
-        first = self.find(motto[0], 40)
-        if first is None:
-            self.add("motto", f"no `{motto[0]}` line in the header", "header")
-        else:
-            self.check_format(first, "motto_1", "motto", bold=True, label="motto")
-        if len(motto) > 1:
-            second = self.find(motto[1], 40)
-            if second is None:
-                self.add("motto", f"no `{motto[1]}` line in the header", "header")
+    def has_rule_under(self, para: Paragraph) -> bool:
+        """A solid line under *para*: its bottom border, or a drawn line in it, or an empty
+        paragraph right under it with a border or a drawn line."""
+        if para.border_bottom or para.has_line_shape:
+            return True
+        nxt = self.next_in_container(para)
+        return nxt is not None and (
+            (nxt.is_empty and (nxt.border_top or nxt.border_bottom)) or nxt.has_line_shape
+        )
+
+    def mark_under(self, para: Paragraph, mark: str) -> Paragraph | None:
+        """The paragraph right under *para* that shows *mark* (`*`, `-----`)."""
+        nxt = self.next_in_container(para)
+        while nxt is not None and nxt.is_empty and not nxt.has_line_shape:
+            nxt = self.next_in_container(nxt)
+        if nxt is None:
+            return None
+        if set(mark.strip()) == {"-"}:  # a row of dashes: offices type three to ten
+            return nxt if re.fullmatch(r"-{3,12}", nxt.plain.replace(" ", "")) else None
+        return nxt if nxt.plain == mark.strip() else None
+
+    def check_rule_or_mark(self, para: Paragraph, mark: str | None, role: str, what: str) -> None:
+        rule = ROLE_RULES[role]
+        if mark:
+            found = self.mark_under(para, mark)
+            if found is None:
+                self.add(rule, f"no `{mark}` under the {what}", para.where)
             else:
-                self.check_format(second, "motto_2", "motto", bold=True, label="motto")
-        number = self.number()
-        date = self.date()
-        end = max((p.index for p in (first, number, date) if p is not None), default=0)
-        if number is not None:
-            self.issuer(number, {id(first)})
-        return end
+                self.check_against(found, [role], rule=rule, what=("size",))
+        elif not self.has_rule_under(para):
+            self.add(rule, f"no solid line under the {what}", para.where)
 
-    def number(self) -> _Para | None:
+    def header(self, header: list[Paragraph]) -> None:
+        motto = self.profile.header.motto
+        lines = []
+        for n, text in enumerate(motto):
+            para = next((p for p in header if p.folded == fold(text)), None)
+            if para is None:
+                self.add("motto", f"no `{text}` line in the header", "header")
+            else:
+                self.check_style(para, f"motto_{min(n + 1, 2)}")
+                lines.append(para)
+        if lines and len(lines) == len(motto):
+            self.check_rule_or_mark(lines[-1], None, "motto_1", "motto")
+        number = self.number(header)
+        self.date(header)
+        if number is not None:
+            self.urgency(number)
+            self.issuer(header, number, {id(p) for p in lines})
+
+    def number(self, header: list[Paragraph]) -> Paragraph | None:
         rule = self.profile.number
-        candidates = [p for p in self.paras[:40] if re.match(r"Số\b", p.plain)]
+        head = rule.template.split("{", 1)[0].strip()
+        head_words = [w.rstrip(":") for w in tone_normal(head).split()]
+        candidates = [
+            p
+            for p in header
+            if head_words
+            and [w.rstrip(":") for w in p.normal.split()[: len(head_words)]] == head_words
+        ]
         if not candidates:
-            self.add("number", "no `Số ...` line (number and symbol) in the header", "header")
+            self.add(
+                "number",
+                f"no `{head or 'number'} ...` line (number and symbol) in the header",
+                "header",
+            )
             return None
         para = candidates[0]
-        pattern = _number_pattern(rule.template)
-        match = pattern.fullmatch(para.plain)
-        example = rule.template.format(number="12", type="KH", symbols="UBND")
+        match = _number_pattern(rule.template, rule.symbol_separator).fullmatch(para.plain)
+        example = rule.template.format(
+            number="12".zfill(rule.pad_to), type="KH", symbols=rule.symbol_separator.join(["UBND"])
+        )
         if not match:
             self.add("number", f"`{para.plain}` is not written as `{example}`", para.where)
         else:
             digits = match.group("number").strip()
-            if digits and len(digits) < rule.pad_to:
+            if digits and digits != str(int(digits)).zfill(rule.pad_to):
                 self.add(
                     "number",
-                    f"number {digits} is written with at least {rule.pad_to} "
-                    f"digits (`{digits.zfill(rule.pad_to)}`)",
+                    f"number {digits} is written `{str(int(digits)).zfill(rule.pad_to)}` (at "
+                    f"least {rule.pad_to} digits, no other leading zeros)",
                     para.where,
                 )
-        self.check_format(para, "number", "number", label="number")
+        self.check_style(para, "number")
         return para
 
-    def date(self) -> _Para | None:
+    def urgency(self, number: Paragraph) -> None:
+        marks = {fold(u.value) for u in Urgency} | {fold("HOẢ TỐC")}
+        nxt = self.next_in_container(number)
+        while nxt is not None and nxt.is_empty:
+            nxt = self.next_in_container(nxt)
+        if nxt is not None and nxt.folded in marks:
+            self.check_style(nxt, "urgency")
+
+    def date(self, header: list[Paragraph]) -> None:
         rule = self.profile.date
-        pattern = re.compile(
-            re.escape(rule.template)
-            .replace(r"\{place\}", r"(?P<place>.+?)")
-            .replace(r"\{day\}", r"(?P<day>\S*)")
-            .replace(r"\{month\}", r"(?P<month>\S*)")
-            .replace(r"\{year\}", r"(?P<year>\d{4})")
-            .replace(r"\ ", r"\s+")
-        )
-        para = next((p for p in self.paras[:60] if pattern.fullmatch(p.plain)), None)
+        pattern = _date_pattern(rule.template)
+        para = next((p for p in header if pattern.fullmatch(p.plain)), None)
         if para is None:
-            self.add(
-                "date", "no place-and-date line (`<place>, ngày ... tháng ... năm ...`)", "header"
-            )
-            return None
+            example = rule.template.format(place="<place>", day="...", month="...", year="...")
+            self.add("date", f"no place-and-date line (`{example}`)", "header")
+            return
         match = pattern.fullmatch(para.plain)
         assert match is not None
-        day, month, year = match.group("day"), match.group("month"), int(match.group("year"))
-        if day or month:
-            try:
-                when = _dt.date(year, int(month), int(day))
-            except ValueError:
+        if match.group("day").strip() or match.group("month").strip():
+            when = _date_of(match)
+            if when is None:
                 self.add("date", f"`{para.plain}` is not a date", para.where)
             else:
-                expected = format_place_date(match.group("place"), when, year, rule)
-                if (
-                    _fold(expected) != _fold(para.plain)
-                    or expected.split(", ", 1)[1]
-                    != (re.sub(r"\s+", " ", para.plain).split(", ", 1)[1])
-                ):
+                expected = format_place_date(match.group("place"), when, when.year, rule)
+                if re.sub(r"\s+", " ", expected) != re.sub(r"\s+", " ", para.plain):
                     self.add(
                         "date",
-                        f"`{para.plain}` should read `{expected}` (days 1–9 and months 1–2 "
-                        "take a leading zero, months 3–12 do not)",
+                        f"`{para.plain}` should read `{expected}` ({describe_date_rule(rule)})",
                         para.where,
                     )
-        self.check_format(para, "place_date", "date", italic=True, label="place and date")
-        return para
+        self.check_style(para, "place_date")
 
-    def issuer(self, number: _Para, skip: set[int]) -> None:
-        """The issuing body: the last upper-case line before the number, not a motto line."""
-        mottos = {_fold(m) for m in self.profile.header.motto}
+    def issuer(self, header: list[Paragraph], number: Paragraph, mottos: set[int]) -> None:
+        """The left column's upper-case lines above the number: parent bodies, then the issuing
+        bodies (the last line, and the lines above it set as an issuing body is or ending with
+        the joint separator)."""
+        mark = (self.profile.header.issuer_mark or "").strip()
+        column = number.cell[2] if number.cell else None
         lines = [
             p
-            for p in self.paras[: number.index]
-            if p.plain
+            for p in header[: number.index]
+            if id(p) not in mottos
+            and p.plain
             and p.plain == p.plain.upper()
             and any(c.isalpha() for c in p.plain)
-            and p.folded not in mottos
-            and id(p) not in skip
+            and (column is None or p.cell is None or p.cell[2] == column)
         ]
+        motto_folds = {fold(m) for m in self.profile.header.motto}
+        lines = [p for p in lines if p.folded not in motto_folds and p.plain != mark]
         if not lines:
             self.add("issuer", "no issuing body above the number", number.where)
             return
-        # the left column comes before the motto's column in document order
-        first_motto = min((q.index for q in self.paras if q.folded in mottos), default=number.index)
-        group = [p for p in lines if p.index < first_motto]
-        issuer = (group or lines)[-1]
-        self.check_format(issuer, "issuer", "issuer", bold=True, label="issuing body")
-
-    # -- title ---------------------------------------------------------------------------------
-
-    def title(self, header_end: int) -> None:
-        names = {_fold(n) for n in self.profile.audit.type_names}
-        title = next(
-            (p for p in self.paras[header_end + 1 : header_end + 15] if p.folded in names),
-            None,
+        issuer_style = self.profile.style("issuer")
+        separator = self.profile.header.joint_separator.strip()
+        group = [lines[-1]]
+        for para in reversed(lines[:-1]):
+            if (separator and para.plain.endswith(separator)) or _looks_like(para, issuer_style):
+                group.insert(0, para)
+            else:
+                break
+        for para in lines[: len(lines) - len(group)]:
+            self.check_style(para, "parent")
+        for para in group:
+            self.check_style(para, "issuer")
+        self.check_rule_or_mark(
+            group[-1], self.profile.header.issuer_mark, "issuer_mark", "issuing body"
         )
-        if title is None:
-            self.add("title", "no type name (KẾ HOẠCH, ...) under the header", "title")
-            return
-        self.check_format(title, "type_name", "title", bold=True, label="type name")
-        # the alignments the profile gives the type name and the summary (w:jc spells
-        # centre "center")
-        title_align = self.profile.style("type_name").align.value
-        summary_align = self.profile.style("summary").align.value
-        if _align(title.align) != title_align:
-            self.add(
-                "title", f"type name {title.plain!r} must be aligned {title_align}", title.where
-            )
-        summary = []
-        for para in self.paras[title.index + 1 : title.index + 8]:
-            if (
-                not para.plain
-                or para.plain.strip("-_ ") == ""
-                or _align(para.align) != summary_align
-            ):
+
+    # -- title -----------------------------------------------------------------------------------
+
+    def title(self, title: Paragraph) -> int:
+        """Check the type name and the summary; return where the body begins."""
+        self.check_style(title, "type_name")
+        mark = self.profile.title_format.summary_mark
+        following = [
+            p for p in self.paras[title.index + 1 : title.index + 10] if p.cell == title.cell
+        ]
+        summary: list[Paragraph] = []
+        end = None
+        for para in following:
+            if para.is_empty:
+                if para.border_top or para.border_bottom or para.has_line_shape:
+                    end = para
+                    break
+                if summary:
+                    break
+                continue
+            if mark and self.mark_under_text(para, mark):
+                end = para
                 break
             summary.append(para)
+            if para.border_bottom or para.has_line_shape:
+                end = para
+                break
+        if end is None:
+            # no mark or rule ends the summary: its lines are those set like a summary
+            wanted = self.profile.style("summary").align.value
+            summary = summary[:1] + [p for p in summary[1:] if p.align == wanted] if summary else []
+            cut = next((k for k, p in enumerate(summary) if p.align != wanted), len(summary))
+            summary = summary[:cut]
         if not summary:
-            self.add(
-                "title",
-                f"no summary (trích yếu) aligned {summary_align} under the type name",
-                title.where,
-            )
+            self.add("title", "no summary (trích yếu) under the type name", title.where)
+            return title.index + 1
         for para in summary:
-            self.check_format(para, "summary", "title", bold=True, label="summary")
+            self.check_style(para, "summary")
+        self.check_rule_or_mark(summary[-1], mark, "summary_mark", "summary")
+        last = end if end is not None else summary[-1]
+        return last.index + 1
 
-    # -- signatures ----------------------------------------------------------------------------
+    @staticmethod
+    def mark_under_text(para: Paragraph, mark: str) -> bool:
+        if set(mark.strip()) == {"-"}:
+            return re.fullmatch(r"-{3,12}", para.plain.replace(" ", "")) is not None
+        return para.plain == mark.strip()
+
+    # -- body ------------------------------------------------------------------------------------
+
+    def body_paragraphs(self, start: int) -> list[Paragraph]:
+        """Paragraphs of the body: after the title block, outside tables, up to the signatures."""
+        out = []
+        for para in self.paras[start:]:
+            if para.cell is not None or self.is_authority(para) or self.is_recipients_label(para):
+                break
+            if not para.is_empty:
+                out.append(para)
+        return out
+
+    def body(self, start: int) -> None:
+        paras = self.body_paragraphs(start)
+        if not paras:
+            return
+        part_label = _label_pattern(self.profile.numbering.formats[self.profile.numbering.part])
+        headings = [p for p in paras if part_label.match(p.plain)]
+        for para in headings:
+            self.check_style(para, "part_heading", strict_align=True)
+        roles = ["body", "part_heading", "item_heading"]
+        styles = [self.profile.style(r) for r in roles]
+        allowed = self.sizes_allowed(*roles)
+        audit = self.profile.audit.body
+        problems: dict[str, list[Paragraph]] = {}
+
+        def note(kind: str, para: Paragraph) -> None:
+            problems.setdefault(kind, []).append(para)
+
+        heading_ids = {id(p) for p in headings}
+        for k, para in enumerate(paras):
+            if id(para) not in heading_ids:  # headings are checked as headings, above
+                sizes = para.sizes()
+                if any(not any(lo - 0.01 <= s <= hi + 0.01 for lo, hi in allowed) for s in sizes):
+                    note("size", para)
+                if not any(_same_align(para.align, s.align.value, strict=True) for s in styles):
+                    note("align", para)
+            if audit.first_line_indent_mm is not None and not _near_any(
+                para.first_line_mm,
+                audit.first_line_indent_mm,
+                [s.first_line_indent_cm * 10 for s in styles],
+            ):
+                note("indent", para)
+            if not _spacing_ok(para.line_spacing, audit, styles):
+                note("spacing", para)
+            nxt = paras[k + 1] if k + 1 < len(paras) else None
+            if (
+                audit.min_space_between_pt is not None
+                and nxt is not None
+                and nxt.index == para.index + 1
+                and para.space_after_pt + nxt.space_before_pt < audit.min_space_between_pt - 0.1
+                and para.space_after_pt + nxt.space_before_pt
+                < min(s.space_after + s.space_before for s in styles) - 0.1
+            ):
+                note("between", para)
+        low = min(lo for lo, _ in allowed)
+        high = max(hi for _, hi in allowed)
+        messages: dict[str, Callable[[Paragraph], str]] = {
+            "size": lambda p: (
+                f"is {sorted(p.sizes())[0]:g} pt; the rule is {_span(low, high, 'pt')}"
+            ),
+            "align": lambda p: (
+                "must be aligned " + " or ".join(sorted({s.align.value for s in styles}))
+            ),
+            "indent": lambda p: (
+                f"has a first-line indent of {p.first_line_mm:.1f} mm; the rule is "
+                + _span(*(audit.first_line_indent_mm or (0.0, 0.0)), unit="mm")
+            ),
+            "spacing": lambda p: (
+                f"has line spacing {_spacing_text(p.line_spacing)}; the rule is "
+                + _spacing_rule(audit)
+            ),
+            "between": lambda p: (
+                f"has {p.space_after_pt:g} pt after it; the rule is at least "
+                f"{audit.min_space_between_pt:g} pt between paragraphs"
+            ),
+        }
+        for kind, found in problems.items():
+            first = found[0]
+            count = f"{len(found)} body paragraph(s); first" if len(found) > 1 else "body paragraph"
+            self.add("body", f"{count} {_quote(first)} {messages[kind](first)}", first.where)
+
+    # -- signatures ------------------------------------------------------------------------------
 
     def prefixes(self) -> set[str]:
         return {p for kind in self.profile.signature.prefixes.values() for p in kind.values()}
 
-    def signatures(self) -> None:
+    def authority_split(self) -> str:
+        """What separates the prefix from the body in an authority line (` ` by default)."""
+        fmt = self.profile.signature.line
+        between = fmt.split("{prefix}", 1)[-1].split("{of}", 1)[0]
+        return between or " "
+
+    def is_authority(self, para: Paragraph) -> bool:
+        text = para.plain
+        if not text or text != text.upper():
+            return False
+        split = self.authority_split()
+        return any(text.startswith(p + split) or text == p for p in self.prefixes())
+
+    def is_recipients_label(self, para: Paragraph) -> bool:
+        label = fold(self.profile.recipients.label.rstrip(":"))
+        return bool(label) and para.folded.startswith(label)
+
+    def signatures(self, start: int) -> None:
         valid = self.prefixes()
-        bare = {p.rstrip(".") for p in valid} | {p.replace("/", "") for p in valid}
-        found = False
-        for para in self.paras:
+        bare = {p.rstrip(".").replace("/", "") for p in valid}
+        for para in self.paras[start:]:
             text = para.plain
-            if not text or text != text.upper():
+            if not text or text != text.upper() or self.is_authority(para):
                 continue
             token = text.split(" ", 1)[0]
-            if token in valid:
-                found = True
-                self.check_format(para, "signature", "signature", bold=True, label="signature line")
-            elif token.rstrip(".") in bare and len(text.split()) > 1:
-                found = True
-                key = token.rstrip(".").replace("/", "")
+            key = token.rstrip(".").replace("/", "")
+            if key in bare and token not in valid and len(text.split()) > 1:
                 spellings = sorted(
                     (p for p in valid if p.rstrip(".").replace("/", "") == key),
                     key=lambda p: p != f"{token.rstrip('.')}.",
@@ -529,129 +638,228 @@ class _Audit:
                     + " or ".join(f"`{p}`" for p in spellings),
                     para.where,
                 )
-        if not found:
-            return
-        # the signer's name: the last line of each table cell that holds an authority line
-        by_element = {id(p.element): p for p in self.paras}
-        for cell in self.doc.element.body.iter(qn("w:tc")):
-            lines = [by_element[id(p)] for p in cell.iter(qn("w:p")) if id(p) in by_element]
-            lines = [p for p in lines if p.plain]
-            if any(p.plain.split(" ", 1)[0].rstrip(".").replace("/", "") in bare for p in lines):
-                self.check_format(lines[-1], "signature", "signature", bold=True, label="signer")
+        for block in self.signature_blocks(start):
+            self.signature_block(block)
+
+    def signature_blocks(self, start: int) -> list[list[Paragraph]]:
+        """The signature blocks: table cells after the body ending in a name under upper-case
+        lines (authority, body, position)."""
+        cells: dict[tuple[int, int, int], list[Paragraph]] = {}
+        for para in self.paras[start:]:
+            if para.cell is not None and not para.is_empty:
+                cells.setdefault(para.cell, []).append(para)
+        blocks = []
+        for lines in cells.values():
+            if self.is_recipients_label(lines[0]) or len(lines) < 2:
+                continue
+            name, above = lines[-1], lines[:-1]
+            if _is_name(name.plain) and all(p.plain == p.plain.upper() for p in above):
+                blocks.append(lines)
+        return blocks
+
+    def signature_block(self, lines: list[Paragraph]) -> None:
+        signer, above = lines[-1], lines[:-1]
+        prefixed = [p for p in above if self.is_authority(p)]
+        plain = [p for p in above if not self.is_authority(p)]
+        position: Paragraph | None = None
+        if (
+            plain
+            and (prefixed or len(plain) > 1)
+            and plain[-1].index > max((p.index for p in prefixed), default=-1)
+        ):
+            position = plain[-1]
+        for para in prefixed:
+            self.check_style(para, "signature_authority")
+        for para in plain:
+            if para is position:
+                self.check_style(para, "signature_position")
+            elif prefixed or position is not None:
+                self.check_style(para, "signature_authority")
+            else:  # one line above the name: a body signing directly, or a position
+                self.check_against(para, ["signature_authority", "signature_position"])
+        self.check_style(signer, "signer")
 
     # -- recipients ------------------------------------------------------------------------------
 
     def recipients(self) -> None:
         fmt = self.profile.recipients
-        label = next(
-            (
-                p
-                for p in self.paras
-                if _fold(p.plain).startswith(
-                    _fold(fmt.label[:-1]) if fmt.label.endswith(":") else _fold(fmt.label)
-                )
-            ),
-            None,
-        )
+        label = next((p for p in self.paras if self.is_recipients_label(p)), None)
         if label is None:
             self.add("recipients", f"no `{fmt.label}` list", "end of document")
             return
-        self.check_format(
-            label,
-            "recipients_label",
-            "recipients",
-            bold=True,
-            italic=True,
-            label="recipients label",
-        )
+        self.check_style(label, "recipients_label")
         bullet = fmt.bullet.strip()
-        lines: list[_Para] = []
+        ends = tuple(e for e in (fmt.line_end, fmt.last_end, ";", ",", ".") if e)
+        items: list[list[Paragraph]] = []
         for para in self.paras[label.index + 1 :]:
-            if not para.plain:
+            if para.cell != label.cell:
+                break
+            if para.is_empty:
                 continue
-            if not para.plain.startswith(bullet):
-                if lines:
-                    break
-                continue
-            lines.append(para)
-        if not lines:
+            if bullet and para.plain.startswith(bullet):
+                items.append([para])
+            elif items and not items[-1][-1].plain.endswith(ends):
+                items[-1].append(para)  # a recipient written over two lines
+            else:
+                break
+        if not items:
             self.add("recipients", "the recipients list is empty", label.where)
             return
-        for para in lines:
-            self.check_format(para, "recipient", "recipients", label="recipient")
-        for para in lines[:-1]:
-            if not para.plain.endswith((fmt.line_end, ";", ",")):
+        for item in items:
+            for para in item:
+                self.check_style(para, "recipient")
+        texts = [" ".join(p.plain for p in item) for item in items]
+        for item, text in zip(items[:-1], texts[:-1], strict=True):
+            if not text.endswith(fmt.line_end):
                 self.add(
                     "recipients",
-                    f"recipient line {para.plain[:50]!r} must end with `{fmt.line_end}`",
-                    para.where,
+                    f"recipient line {text[:50]!r} must end with `{fmt.line_end}`",
+                    item[-1].where,
                 )
-        last = lines[-1]
-        if not last.plain.endswith(fmt.last_end):
+        last, last_text = items[-1], texts[-1]
+        if not last_text.endswith(fmt.last_end):
             self.add(
                 "recipients",
-                f"the last recipient line {last.plain[:50]!r} must end with `{fmt.last_end}`",
-                last.where,
+                f"the last recipient line {last_text[:50]!r} must end with `{fmt.last_end}`",
+                last[-1].where,
             )
-        archive = _fold(fmt.bullet + fmt.archive.split("{", 1)[0]).strip()
-        if not _fold(last.plain).startswith(archive):
+        archive_head = fold(fmt.bullet + fmt.archive.split("{holders}", 1)[0]).strip()
+        if not fold(last_text).startswith(archive_head) or (
+            fmt.archive.split("{holders}", 1)[0].endswith(" ")
+            and not fold(last_text).startswith(archive_head + " ")
+        ):
             self.add(
                 "recipients",
-                f"the list must end with the archive line "
-                f"`{fmt.bullet}{fmt.archive.format(holders='VT, ...')}`",
-                last.where,
+                "the list must end with the archive line "
+                f"`{fmt.bullet}{fmt.archive.format(holders='...')}`",
+                last[0].where,
             )
 
     # -- page numbers ----------------------------------------------------------------------------
 
     def page_numbers(self) -> None:
-        for n, section in enumerate(self.doc.sections, 1):
-            where = f"section {n}"
-            first_page = section.different_first_page_header_footer
-            default_has = _has_page_field(section.header._element) if section.header else False
-            first_has = (
-                _has_page_field(section.first_page_header._element) if first_page else (default_has)
-            )
-            footer_has = _has_page_field(section.footer._element)
-            if first_has:
+        audit = self.profile.audit
+        for section in self.doc.sections:
+            where = f"section {section.index}"
+            first = "first" if section.title_page else "default"
+            first_page = [
+                *section.headers.get(first, []),
+                *section.footers.get(first, []),
+            ]
+            if any(p.has_page_field for p in first_page):
                 self.add(
                     "page_numbers", "page 1 shows a page number; numbers start on page 2", where
                 )
-            if not default_has and footer_has:
+            numbered = [p for p in section.headers.get("default", []) if p.has_page_field]
+            in_footer = any(p.has_page_field for p in section.footers.get("default", []))
+            if not numbered and in_footer:
                 self.add(
                     "page_numbers",
                     "page numbers are in the footer; they belong centred in the top margin",
                     where,
                     "warning",
                 )
-            elif not default_has and len(self.paras) > 60:
+            elif not numbered and len(self.paras) > 60:
                 self.add(
                     "page_numbers",
                     "no page numbers (from page 2 on, centred at the top)",
                     where,
                     "warning",
                 )
+            for para in numbered:
+                self.check_against(para, ["page_number"], what=("size", "align"))
+            if numbered and audit.header_distance_mm is not None and section.header_mm is not None:
+                low, high = audit.header_distance_mm
+                if not low - 0.5 <= section.header_mm <= high + 0.5:
+                    self.add(
+                        "page_numbers",
+                        f"the page number is {section.header_mm:.0f} mm from the top edge; the "
+                        f"rule is {_span(low, high, 'mm')}",
+                        where,
+                    )
 
 
-_JC = {"both": "justify", "distribute": "justify", "start": "left", "end": "right"}
+# -- helpers -------------------------------------------------------------------------------------
 
 
-def _align(jc: str | None) -> str:
-    """A paragraph's w:jc in the profile's words (left, center, right, justify)."""
-    return _JC.get(jc or "left", jc or "left")
+def _looks_like(para: Paragraph, style: TextStyle) -> bool:
+    runs = para.text_runs()
+    return bool(runs) and all(
+        r.bold == style.bold and r.italic == style.italic and r.underline == style.underline
+        for r in runs
+    )
 
 
-def _has_page_field(element: Any) -> bool:
-    instr = " ".join(t.text or "" for t in element.iter(qn("w:instrText")))
-    simple = " ".join(f.get(qn("w:instr"), "") for f in element.iter(qn("w:fldSimple")))
-    return bool(re.search(r"\bPAGE\b", instr + " " + simple))
+def _is_name(text: str) -> bool:
+    """A signer's name: a few words, not all in capitals, letters first."""
+    words = text.split()
+    return (
+        0 < len(words) <= 7
+        and text != text.upper()
+        and text[:1].isalpha()
+        and not text.endswith((":", ";", ","))
+    )
 
 
-def _number_pattern(template: str) -> re.Pattern[str]:
+def _near_any(value: float, allowed: tuple[float, float], own: list[float]) -> bool:
+    low, high = allowed
+    return low - 0.5 <= value <= high + 0.5 or any(abs(value - o) <= 0.5 for o in own)
+
+
+def _spacing_ok(spacing: tuple[str, float], audit: BodyAudit, styles: list[TextStyle]) -> bool:
+    rule, value = spacing
+    for style in styles:  # what the profile itself sets is always right
+        if style.line_spacing_pt is not None:
+            if rule == "exact" and abs(value - style.line_spacing_pt) < 0.1:
+                return True
+        elif rule == "auto" and abs(value - style.line_spacing) < 0.01:
+            return True
+    if audit.line_spacing_pt is not None and rule == "exact":
+        low, high = audit.line_spacing_pt
+        if low - 0.1 <= value <= high + 0.1:
+            return True
+    if audit.line_spacing_lines is not None and rule == "auto":
+        low, high = audit.line_spacing_lines
+        if low - 0.01 <= value <= high + 0.01:
+            return True
+    return audit.line_spacing_pt is None and audit.line_spacing_lines is None
+
+
+def _spacing_text(spacing: tuple[str, float]) -> str:
+    rule, value = spacing
+    if rule == "auto":
+        return f"{value:g} lines"
+    return f"{'exactly' if rule == 'exact' else 'at least'} {value:g} pt"
+
+
+def _spacing_rule(audit: BodyAudit) -> str:
+    rules = []
+    if audit.line_spacing_pt is not None:
+        rules.append("exactly " + _span(*audit.line_spacing_pt, unit="pt"))
+    if audit.line_spacing_lines is not None:
+        rules.append(_span(*audit.line_spacing_lines, unit="lines"))
+    return " or ".join(rules)
+
+
+def _label_pattern(fmt: str) -> re.Pattern[str]:
+    """A label format (`{roman}.`) -> a regex matching a paragraph that starts with one."""
+    pattern = (
+        re.escape(fmt)
+        .replace(r"\{roman\}", "[IVXLCDM]+")
+        .replace(r"\{n\}", "[0-9]+")
+        .replace(r"\{letter\}", "[a-zđ]+")
+        .replace(r"\{parent\}", "(?:[0-9]+\\.)*")
+    )
+    return re.compile(pattern + r"\s")
+
+
+def _number_pattern(template: str, separator: str) -> re.Pattern[str]:
     """`Số: {number}/{type}-{symbols}` -> a regex for any text written that way."""
     escaped = re.escape(template).replace(r"\ ", r"\s*")
+    group = r"[A-ZĐ0-9&]+"
+    sep = re.escape(separator)
     return re.compile(
         escaped.replace(r"\{number\}", r"(?P<number>\d*|\s*)")
         .replace(r"\{type\}", r"(?P<type>[A-ZĐ][A-Za-zĐđ]*)")
-        .replace(r"\{symbols\}", r"(?P<symbols>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)")
+        .replace(r"\{symbols\}", rf"(?P<symbols>{group}(?:{sep}{group})*)")
     )

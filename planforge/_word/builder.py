@@ -16,13 +16,13 @@ from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from .._profiles import STYLE_ROLES, Align, Profile, Rule, builtin_profiles, load_profile
-from .ooxml import order_table_properties
+from .ooxml import insert_in_order, order_table_properties
 
 __all__ = ["RULE_STYLES", "build_template", "style_name", "text_width_twips"]
 
@@ -192,13 +192,18 @@ def _styles(doc: Any, profile: Profile) -> None:
         font.size = Pt(spec.size)
         font.bold = spec.bold
         font.italic = spec.italic
+        font.underline = spec.underline
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), profile.font)
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), profile.font)
         fmt = style.paragraph_format
         fmt.alignment = _ALIGN[spec.align]
         fmt.space_before = Pt(spec.space_before)
         fmt.space_after = Pt(spec.space_after)
-        fmt.line_spacing = spec.line_spacing
+        if spec.line_spacing_pt is not None:
+            fmt.line_spacing = Pt(spec.line_spacing_pt)
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        else:
+            fmt.line_spacing = spec.line_spacing
         fmt.first_line_indent = Cm(spec.first_line_indent_cm) if spec.first_line_indent_cm else None
         fmt.keep_with_next = spec.keep_with_next
         fmt.widow_control = True
@@ -222,19 +227,7 @@ def _bottom_border(ppr: Any, weight_pt: float) -> None:
     bottom.set(qn("w:space"), "1")
     bottom.set(qn("w:color"), "000000")
     border.append(bottom)
-    # pBdr must come before spacing/ind/jc in CT_PPr's sequence
-    anchor = next(
-        (
-            ppr.find(qn(t))
-            for t in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
-            if ppr.find(qn(t)) is not None
-        ),
-        None,
-    )
-    if anchor is not None:
-        anchor.addprevious(border)
-    else:
-        ppr.append(border)
+    insert_in_order(ppr, border)
 
 
 def _page(doc: Any, profile: Profile) -> None:
@@ -248,6 +241,8 @@ def _page(doc: Any, profile: Profile) -> None:
     section.right_margin = Mm(page.margin_right_mm)
     section.header_distance = Mm(page.header_distance_mm)
     section.footer_distance = Mm(page.header_distance_mm)
+    if page.mirror_margins:  # left and right become inside and outside: they swap on back pages
+        insert_in_order(doc.settings.element, OxmlElement("w:mirrorMargins"))
     # page numbers from page 2 on: a different (empty) first-page header
     section.different_first_page_header_footer = True
     first = section.first_page_header.paragraphs[0]
@@ -354,7 +349,9 @@ def _header_block(doc: Any, profile: Profile, width: int) -> None:
     for n in range(len(profile.header.motto)):
         _para(motto, f"motto_{min(n + 1, 2)}", f"{{{{ header.motto[{n}] }}}}")
     _para(motto, RULE_STYLES["motto"])
-    _para(_cell(table, 1, 0), "number", "{{ header.number }}")
+    number = _cell(table, 1, 0)
+    _para(number, "number", "{{ header.number }}")
+    _tags(number, "urgency", "if header.urgency", [("urgency", "{{ header.urgency }}")], "endif")
     _para(_cell(table, 1, 1), "place_date", "{{ header.place_date }}")
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 from jinja2 import nodes
@@ -14,12 +15,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .._context import build_context
 from .._errors import TemplateError
-from .._profiles import Profile, load_profile
+from .._findings import Finding
+from .._models import IssuerKind
+from .._profiles import Profile, default_profile
 from .._reference import Shape, context_shape, reference_plan
 from .jinja import sandboxed_environment
 from .safety import check_docx_archive
 
-__all__ = ["Finding", "check_template"]
+__all__ = ["check_template"]
 
 _HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 _FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
@@ -36,20 +39,6 @@ _REQUIRED = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem with a template."""
-
-    severity: Literal["error", "warning"]
-    message: str
-    where: str  # body, header (word/header1.xml), footnote, document property title, ...
-    context: str = ""  # the paragraph text around it
-
-    def describe(self) -> str:
-        text = f"{self.severity}: {self.where}: {self.message}"
-        return text + (f"\n  in: {self.context}" if self.context else "")
-
-
 @dataclass
 class _Source:
     where: str
@@ -63,19 +52,22 @@ def check_template(
     """Every finding for the .docx *data*: unsafe content, syntax, unknown variables, gaps.
 
     When the static checks find no error, a plan that uses every field is rendered with the
-    template (under *profile*, default the state one) to catch what only shows at run time.
+    template (under *profile*, default the state profile in force today) to catch what only
+    shows at run time.
     """
     from docxtpl import DocxTemplate
 
     try:
         check_docx_archive(data, name=name)
     except TemplateError as exc:
-        return [Finding("error", exc.message, "file")]
+        return [Finding("safety", "error", exc.message, where="file")]
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
     except Exception as exc:  # python-docx's errors for a broken package vary
-        return [Finding("error", f"cannot be opened as a Word document: {exc}", "file")]
+        return [
+            Finding("file", "error", f"cannot be opened as a Word document: {exc}", where="file")
+        ]
     env = sandboxed_environment()
     findings: list[Finding] = []
     used: set[str] = set()
@@ -85,10 +77,11 @@ def check_template(
         except jinja2.TemplateSyntaxError as exc:
             findings.append(
                 Finding(
+                    "syntax",
                     "error",
                     f"template syntax error: {exc.message}",
-                    source.where,
-                    _paragraph(source, exc.lineno),
+                    where=source.where,
+                    context=_paragraph(source, exc.lineno),
                 )
             )
             continue
@@ -100,14 +93,14 @@ def check_template(
     unparsed = any(f.message.startswith("template syntax error") for f in findings)
     for root, message in _REQUIRED.items():
         if root not in used and not unparsed:
-            findings.append(Finding("warning", message, "template"))
+            findings.append(Finding("element", "warning", message, where="template"))
     return findings
 
 
 def _trial_render(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
     from .render import render_docx
 
-    chosen = profile or load_profile("nd30-2020")
+    chosen = profile or default_profile(IssuerKind.STATE, _dt.date.today())
     try:
         render_docx(
             build_context(reference_plan(), chosen), chosen, template=data, template_name=name
@@ -115,7 +108,11 @@ def _trial_render(data: bytes, name: str, profile: Profile | None) -> list[Findi
     except TemplateError as exc:
         return [
             Finding(
-                "error", f"a trial render failed: {exc.message}", exc.part or "render", exc.context
+                "render",
+                "error",
+                f"a trial render failed: {exc.message}",
+                where=exc.part or "render",
+                context=exc.context,
             )
         ]
     return []
@@ -180,7 +177,13 @@ class _Checker:
             return
         self.reported.add(key)
         self.findings.append(
-            Finding("error", message, self.source.where, _paragraph(self.source, node.lineno))
+            Finding(
+                "variable",
+                "error",
+                message,
+                where=self.source.where,
+                context=_paragraph(self.source, node.lineno),
+            )
         )
 
     # -- expressions -------------------------------------------------------------------------

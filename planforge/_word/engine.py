@@ -32,7 +32,8 @@ from .._profiles import Profile, Rule
 from .builder import RULE_STYLES, text_width_twips
 from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
 from .measure import text_width_pt
-from .ooxml import order_table_properties
+from .ooxml import insert_in_order, order_table_properties
+from .reader import StyleSheet, parse_xml
 
 __all__ = ["COLUMN_LOOP_TABLE", "CompiledTemplate", "compile_template"]
 
@@ -109,61 +110,6 @@ def _zip(entries: list[_Entry]) -> bytes:
     return out.getvalue()
 
 
-# -- styles, for sizing the rules --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _StyleFacts:
-    name: str
-    size: float
-    bold: bool
-
-
-def _val(element: Any, tag: str) -> str | None:
-    """The w:val of *element*'s child *tag* ("" when the child has no w:val), or None."""
-    if element is None:
-        return None
-    child = element.find(qn(tag))
-    if child is None:
-        return None
-    value: str = child.get(qn("w:val"), "")
-    return value
-
-
-def _style_facts(styles_xml: bytes) -> dict[str, _StyleFacts]:
-    """Each paragraph style's name, size and boldness, resolved through its `basedOn` chain."""
-    root: Any = etree.fromstring(styles_xml)
-    defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    default_sz = _val(defaults, "w:sz")
-    default_size = int(default_sz) / 2 if default_sz else 10.0
-    raw: dict[str, tuple[str, str | None, float | None, bool | None]] = {}
-    for style in root.findall(qn("w:style")):
-        sid = style.get(qn("w:styleId")) or ""
-        rpr = style.find(qn("w:rPr"))
-        sz = _val(rpr, "w:sz")
-        b = _val(rpr, "w:b")
-        raw[sid] = (
-            _val(style, "w:name") or sid,
-            _val(style, "w:basedOn"),
-            int(sz) / 2 if sz else None,
-            None if b is None else b.lower() not in ("0", "false", "off"),
-        )
-    facts = {}
-    for sid, (name, _, _, _) in raw.items():
-        size: float | None = None
-        bold: bool | None = None
-        seen: set[str] = set()
-        current: str | None = sid
-        while current is not None and current in raw and current not in seen:
-            seen.add(current)
-            _, based, style_size, style_bold = raw[current]
-            size = style_size if size is None else size
-            bold = style_bold if bold is None else bold
-            current = based
-        facts[sid] = _StyleFacts(name, size or default_size, bool(bold))
-    return facts
-
-
 # -- the compiled template -----------------------------------------------------------------------
 
 
@@ -209,7 +155,9 @@ class CompiledTemplate:
                 self.parts.append(_Part(member, self._compile(env, blob, member)))
             elif part.content_type == _CORE:
                 self.core = self._compile_core(member, part.blob)
-        self.styles = _style_facts(doc.part._styles_part.blob)
+        self.styles = StyleSheet(
+            parse_xml(doc.part._styles_part.blob, part="word/styles.xml", name=name), {}
+        )
         templated = {self.body.member, *(p.member for p in self.parts)}
         if self.core:
             templated.add(self.core[0])
@@ -405,14 +353,6 @@ def _fit_column_loops(body: Any) -> None:
                     tc_w.set(qn("w:type"), "dxa")
 
 
-# CT_PPr: w:ind goes before these
-_AFTER_IND = {qn(f"w:{t}") for t in (
-    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
-    "pPrChange",
-)}  # fmt: skip
-
-
 def _style_id(p: Any) -> str:
     style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
     return style.get(qn("w:val")) if style is not None else ""
@@ -422,9 +362,9 @@ def _text(p: Any) -> str:
     return "".join(t.text or "" for t in p.iter(qn("w:t")))
 
 
-def _size_rules(body: Any, profile: Profile, styles: dict[str, _StyleFacts]) -> None:
+def _size_rules(body: Any, profile: Profile, styles: StyleSheet) -> None:
     """Set each rule paragraph's indents so the line is as long as the profile says."""
-    by_name = {facts.name: sid for sid, facts in styles.items()}
+    by_name = {styles.name_of(sid): sid for sid in styles.by_id}
     rules: dict[str, Rule] = {}
     for key, spec in (
         ("motto", profile.header.motto_rule),
@@ -453,12 +393,7 @@ def _size_rules(body: Any, profile: Profile, styles: dict[str, _StyleFacts]) -> 
             p.insert(0, ppr)
         ind = ppr.find(qn("w:ind"))
         if ind is None:
-            ind = ppr.makeelement(qn("w:ind"), {})
-            after = next((c for c in ppr if c.tag in _AFTER_IND), None)
-            if after is not None:
-                after.addprevious(ind)
-            else:
-                ppr.append(ind)
+            ind = insert_in_order(ppr, ppr.makeelement(qn("w:ind"), {}))
         ind.attrib.clear()
         ind.set(qn("w:left"), indent)
         ind.set(qn("w:right"), indent)
@@ -475,7 +410,7 @@ def _container_width(p: Any, text_width: int) -> int:
     return text_width
 
 
-def _text_above_twips(p: Any, styles: dict[str, _StyleFacts]) -> float | None:
+def _text_above_twips(p: Any, styles: StyleSheet) -> float | None:
     """Widest line of the run of same-styled paragraphs right above *p*."""
     sibling = p.getprevious()
     style_id = None
@@ -490,8 +425,8 @@ def _text_above_twips(p: Any, styles: dict[str, _StyleFacts]) -> float | None:
             style_id = sid
         elif sid != style_id:
             break
-        facts = styles.get(sid, _StyleFacts(sid, 13.0, False))
-        width = text_width_pt(text, facts.size, bold=facts.bold) * 20
+        size, bold = styles.style_size_bold(sid)
+        width = text_width_pt(text, size, bold=bold) * 20
         widest = width if widest is None else max(widest, width)
         sibling = sibling.getprevious()
     return widest

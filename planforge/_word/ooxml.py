@@ -1,4 +1,9 @@
-"""WordprocessingML details python-docx leaves to us: the order of property elements."""
+"""WordprocessingML details python-docx leaves to us: the order of property elements.
+
+The xsd:sequence of each properties element is declared here once; every place that adds a
+child element puts it where the schema wants it, because Word may ignore (or refuse) one out
+of order.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,92 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-__all__ = ["order_table_properties"]
+__all__ = ["insert_in_order", "order_table_properties"]
 
-# CT_TblPr and CT_TcPr are xsd:sequences: Word may ignore properties out of this order
-_TBL_PR = [qn(f"w:{t}") for t in (
-    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
-    "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange",
-)]  # fmt: skip
-_TC_PR = [qn(f"w:{t}") for t in (
-    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel",
-    "cellMerge", "tcPrChange",
-)]  # fmt: skip
+
+def _sequence(*names: str) -> list[str]:
+    return [qn(f"w:{n}") for n in names]
+
+
+_SEQUENCES: dict[str, list[str]] = {
+    qn("w:tblPr"): _sequence(
+        "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+        "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+        "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange",
+    ),
+    qn("w:tcPr"): _sequence(
+        "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+        "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns",
+        "cellDel", "cellMerge", "tcPrChange",
+    ),
+    qn("w:trPr"): _sequence(
+        "cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit",
+        "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange",
+    ),
+    qn("w:pPr"): _sequence(
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+        "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
+        "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+        "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+        "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+        "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+    ),
+    qn("w:rPr"): _sequence(
+        "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+        "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
+        "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
+        "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+        "eastAsianLayout", "specVanish", "oMath",
+    ),
+    qn("w:settings"): _sequence(
+        "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+        "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+        "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts",
+        "embedSystemFonts", "saveSubsetFonts", "saveFormsData", "mirrorMargins",
+        "alignBordersAndEdges", "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter",
+        "gutterAtTop", "hideSpellingErrors", "hideGrammaticalErrors", "activeWritingStyle",
+        "proofState", "formsDesign", "attachedTemplate", "linkStyles",
+        "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
+        "revisionView", "trackRevisions", "doNotTrackMoves", "doNotTrackFormatting",
+        "documentProtection", "autoFormatOverride", "styleLockTheme", "styleLockQFSet",
+        "defaultTabStop", "autoHyphenation", "consecutiveHyphenLimit", "hyphenationZone",
+        "doNotHyphenateCaps", "showEnvelope", "summaryLength", "clickAndTypeStyle",
+        "defaultTableStyle", "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting",
+        "bookFoldPrintingSheets", "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing",
+        "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery",
+        "doNotUseMarginsForDrawingGridOrigin", "drawingGridHorizontalOrigin",
+        "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning",
+        "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars",
+        "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture",
+        "doNotValidateAgainstSchema", "saveInvalidXml", "ignoreMixedContent",
+        "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml", "saveXmlDataOnly",
+        "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags", "alwaysMergeEmptyNamespace",
+        "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars",
+        "rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
+        "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+        "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+    ),
+}  # fmt: skip
+
+
+def insert_in_order(parent: Any, child: Any) -> Any:
+    """Put *child* into *parent* where the schema's sequence wants it, replacing an element
+    of the same tag; return *child*."""
+    sequence = _SEQUENCES[parent.tag]
+    rank = {tag: n for n, tag in enumerate(sequence)}
+    old = parent.find(child.tag)
+    if old is not None:
+        old.addprevious(child)
+        parent.remove(old)
+        return child
+    mine = rank.get(child.tag, len(sequence))
+    after = next((el for el in parent if rank.get(el.tag, len(sequence)) > mine), None)
+    if after is not None:
+        after.addprevious(child)
+    else:
+        parent.append(child)
+    return child
 
 
 def _reorder(parent: Any, sequence: list[str]) -> None:
@@ -40,7 +118,6 @@ def _reorder(parent: Any, sequence: list[str]) -> None:
 
 def order_table_properties(root: Any) -> None:
     """Put every tblPr and tcPr under *root* into schema order, without duplicates."""
-    for tbl_pr in root.iter(qn("w:tblPr")):
-        _reorder(tbl_pr, _TBL_PR)
-    for tc_pr in root.iter(qn("w:tcPr")):
-        _reorder(tc_pr, _TC_PR)
+    for tag in ("w:tblPr", "w:tcPr"):
+        for props in root.iter(qn(tag)):
+            _reorder(props, _SEQUENCES[qn(tag)])
