@@ -37,6 +37,7 @@ from ._profiles import Profile, builtin_profiles, load_profile
 from ._render import Renderer, RenderResult, render_plan
 from ._rules import check_plan
 from ._version import __version__
+from ._word.isolation import Limits
 
 __all__ = [
     "Authority",
@@ -46,6 +47,7 @@ __all__ = [
     "Issuer",
     "IssuerKind",
     "Item",
+    "Limits",
     "ListStyle",
     "OutputError",
     "Part",

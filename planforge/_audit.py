@@ -6,39 +6,59 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._errors import TemplateError
+from ._files import InputFileError, read_input
 from ._findings import Finding
+
+#: Largest document `planforge check` reads (the same as a template).
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 
 if TYPE_CHECKING:
     from ._profiles import Profile
+    from ._word.isolation import Limits
 
 __all__ = ["audit_docx", "audit_report"]
 
 
 def audit_docx(
-    document: bytes | str | Path, *, profile: Profile | str | Path | None = None
+    document: bytes | str | Path,
+    *,
+    profile: Profile | str | Path | None = None,
+    limits: Limits | None = None,
 ) -> list[Finding]:
     """Every finding for a .docx (its bytes or its path) under *profile*.
 
     Without a profile, the document's own header picks one: its motto tells the kind of
     document (state, Party) and its date which rules were in force (a draft: today's).
-    Raises TemplateError (exit status 2) for a file that is not a readable Word document.
+    Raises TemplateError (exit status 2) for a file that is not a readable Word document. The
+    document is read in a child process under *limits* (default: `Limits()`).
     """
-    return audit_report(document, profile=profile)[1]
+    return audit_report(document, profile=profile, limits=limits)[1]
 
 
 def audit_report(
-    document: bytes | str | Path, *, profile: Profile | str | Path | None = None
+    document: bytes | str | Path,
+    *,
+    profile: Profile | str | Path | None = None,
+    limits: Limits | None = None,
 ) -> tuple[Profile, list[Finding]]:
     """The profile a document is judged by, and every finding under it."""
     from ._profiles import Profile, load_profile
     from ._word.audit import audit_with_profile
+    from ._word.isolation import Limits, run_limited
 
     name = "document"
     if not isinstance(document, bytes):
         name = str(document)
         try:
-            document = Path(document).read_bytes()
-        except OSError as exc:
-            raise TemplateError(f"cannot read ({exc.strerror})", file=name) from exc
+            document = read_input(document, limit=MAX_DOCUMENT_BYTES, what="Word document")
+        except InputFileError as exc:
+            raise TemplateError(str(exc), file=name) from exc
     chosen = profile if isinstance(profile, Profile) or profile is None else load_profile(profile)
-    return audit_with_profile(document, profile=chosen, name=name)
+    data = document
+    # a document from anyone is read in a child process, under the same limits as a template
+    return run_limited(
+        lambda: audit_with_profile(data, profile=chosen, name=name),
+        limits=limits or Limits(),
+        name=name,
+        what="checking the document",
+    )

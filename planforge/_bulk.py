@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import OutputError, PlanforgeError, PlanInputError, Problem
+from ._files import InputFileError, read_input
 from ._findings import Finding
-from ._loading import load_plan, parse_plan_file, plan_from_data
+from ._loading import MAX_PLAN_BYTES, load_plan, parse_plan_file, plan_from_data
 from ._models import Plan
 from ._profiles import Profile
 from ._render import Renderer
@@ -85,9 +86,9 @@ def _merge(base: Any, override: Any) -> Any:
 
 def _is_collection(path: Path) -> bool:
     try:
-        head = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return False
+        head = read_input(path, limit=MAX_PLAN_BYTES, what="plan").decode("utf-8-sig", "replace")
+    except InputFileError:
+        return False  # reported when the file is loaded as a plan
     if path.suffix.lower() == ".json":
         return re.match(r'\s*\{\s*"(base|units|plans)"', head) is not None
     return _COLLECTION_KEYS.search(head) is not None

@@ -26,7 +26,6 @@ from ._errors import (
     PlanInputError,
     PlanWarning,
     Problem,
-    TemplateError,
 )
 from ._findings import Finding
 from ._loading import load_plan
@@ -34,7 +33,7 @@ from ._models import Plan
 from ._output import write_atomic
 from ._pdf import convert_to_pdf, pdf_to_pngs
 from ._profiles import Profile, builtin_profiles, load_profile, resolve_profile
-from ._render import Renderer, render_plan
+from ._render import Renderer, read_template, render_plan
 from ._rules import plan_findings, raise_for_errors
 from ._version import __version__
 
@@ -531,10 +530,7 @@ def template_check_command(template_file: Path, profile: str | None, debug: bool
     from ._word.check import check_template
 
     with _reported(debug):
-        try:
-            data = template_file.read_bytes()
-        except OSError as exc:
-            raise TemplateError(f"cannot read ({exc.strerror})", file=template_file) from exc
+        data = read_template(template_file)
         chosen = load_profile(profile) if profile is not None else None
         findings = check_template(data, name=str(template_file), profile=chosen)
     console = _stderr()

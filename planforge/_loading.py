@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ._errors import PlanInputError, PlanWarning, Problem
+from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._models import PROFILE_SUFFIXES, Plan
 from ._profiles import builtin_profiles
@@ -28,6 +29,12 @@ _JSON_SUFFIXES = {".json"}
 PathKey = tuple[str | int, ...]
 #: Deepest nesting a plan file may have (parts and items nest far less).
 MAX_DEPTH = 64
+#: Largest plan (or collection) file read; a plan is a few KiB, a collection of every commune
+#: of the country a few MiB.
+MAX_PLAN_BYTES = 16 * 1024 * 1024
+#: Most values a YAML file may expand to, each use of an alias counted in full (a "billion
+#: laughs" file expands to billions).
+MAX_VALUES = 500_000
 
 
 def load_plan(path: str | Path, *, remove_invalid_chars: bool = False) -> Plan:
@@ -51,11 +58,9 @@ def parse_plan_file(
     if suffix not in _YAML_SUFFIXES | _JSON_SUFFIXES:
         raise PlanInputError([Problem("a plan file must end in .yaml, .yml or .json")], file=file)
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise PlanInputError(
-            [Problem(f"cannot read the file ({exc.strerror})")], file=file
-        ) from exc
+        raw = read_input(file, limit=MAX_PLAN_BYTES, what="plan")
+    except InputFileError as exc:
+        raise PlanInputError([Problem(str(exc))], file=file) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -287,6 +292,9 @@ def _parse_json(text: str, file: Path) -> Any:
 
 def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
     try:
+        # first the events alone (libyaml's parser keeps its own stack): depth, aliases and
+        # their expanded size are checked before any recursive code builds the data
+        _check_events(text, file)
         loader = PlanLoader(text)
         try:
             node = loader.get_single_node()  # one parse: the nodes give data and lines
@@ -299,8 +307,13 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
         ) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        problem_text = str(exc.problem or exc.context)
+        if "nesting depth" in problem_text:  # libyaml's own limit, far above ours
+            problem_text = f"is nested more than {MAX_DEPTH} levels deep; no plan is"
+        else:
+            problem_text = f"invalid YAML: {problem_text}"
         return_problem = Problem(
-            f"invalid YAML: {exc.problem or exc.context}",
+            problem_text,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         )
@@ -326,8 +339,62 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
     lines: dict[PathKey, int] = {}
     if node is not None:
         _record_lines(node, lines)
-    _check_shape(data, file, lines)
     return data, lines
+
+
+def _check_events(text: str, file: Path) -> None:
+    """Refuse YAML nested deeper than any plan, holding itself, or expanding (through its
+    aliases) to more values than any plan has; read as events, with no recursion."""
+    loader = PlanLoader(text)
+    try:
+        depth = 0
+        expanded = 0
+        opened: list[tuple[str | None, int]] = []  # anchor and count at each open collection
+        sizes: dict[str, int] = {}
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                expanded += 1
+                if depth > MAX_DEPTH:
+                    raise PlanInputError(
+                        [Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is",
+                                 line=line)],
+                        file=file,
+                    )  # fmt: skip
+                opened.append((event.anchor, expanded))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                anchor, start = opened.pop()
+                if anchor is not None:
+                    sizes[anchor] = expanded - start + 1
+            elif isinstance(event, yaml.ScalarEvent):
+                expanded += 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                if any(anchor == event.anchor for anchor, _ in opened):
+                    raise PlanInputError(
+                        [Problem("refers to itself (a YAML alias inside its own anchor)",
+                                 line=line)],
+                        file=file,
+                    )  # fmt: skip
+                expanded += sizes.get(event.anchor or "", 1)
+            if expanded > MAX_VALUES:
+                raise PlanInputError(
+                    [
+                        Problem(
+                            f"expands to more than {MAX_VALUES:,} values through its aliases "
+                            "(`*name`), far more than any plan; write the values out, or use "
+                            "fewer aliases",
+                            line=line,
+                        )
+                    ],
+                    file=file,
+                )
+    finally:
+        loader.dispose()
 
 
 def _record_lines(root: yaml.Node, lines: dict[PathKey, int]) -> None:

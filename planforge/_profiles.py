@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._errors import ProfileError
+from ._files import InputFileError, read_input
 from ._models import AuthorityType, IssuerKind, ListStyle
 from ._yaml import load_yaml
 
@@ -401,15 +402,9 @@ def load_profile(source: str | Path) -> Profile:
 
 def _read_profile_file(file: Path) -> dict[str, Any]:
     try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_PROFILE_BYTES + 1)
-    except OSError as exc:
-        raise ProfileError(f"cannot read the profile ({exc.strerror})", file=file) from exc
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise ProfileError(
-            f"is larger than {MAX_PROFILE_BYTES // 1024} KiB; a profile is a few KiB of YAML",
-            file=file,
-        )
+        raw = read_input(file, limit=MAX_PROFILE_BYTES, what="profile")
+    except InputFileError as exc:
+        raise ProfileError(str(exc), file=file) from exc
     try:
         data = load_yaml(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

@@ -8,13 +8,15 @@ from pathlib import Path
 
 from ._context import build_context
 from ._errors import PlanWarning, TemplateError
+from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._models import Plan
 from ._output import write_atomic
 from ._profiles import Profile, load_profile, resolve_profile
 from ._rules import plan_findings, raise_for_errors
+from ._word.isolation import Limits, TemplateWorker
 
-__all__ = ["RenderResult", "Renderer", "render_plan"]
+__all__ = ["RenderResult", "Renderer", "read_template", "render_plan"]
 
 
 @dataclass(frozen=True)
@@ -48,30 +50,34 @@ class Renderer:
         template: str | Path | bytes | None = None,
         profile: Profile | str | Path | None = None,
         check: bool = False,
+        limits: Limits | None = None,
     ) -> None:
-        from ._word.engine import compile_template
-        from ._word.safety import check_docx_archive
-
         self.profile = (
             profile if isinstance(profile, Profile) or profile is None else load_profile(profile)
         )
         self.check = check
+        self.limits = limits or Limits()
         self.template: bytes | None = None
         self.template_name = ""
+        self._worker: TemplateWorker | None = None
         if template is not None:
             if isinstance(template, bytes):
                 self.template, self.template_name = template, "template"
             else:
-                path = Path(template)
-                try:
-                    self.template = path.read_bytes()
-                except OSError as exc:
-                    raise TemplateError(
-                        f"cannot read the template ({exc.strerror})", file=path
-                    ) from exc
-                self.template_name = str(path)
-            check_docx_archive(self.template, name=self.template_name)
-            compile_template(self.template, name=self.template_name)
+                self.template, self.template_name = read_template(template), str(template)
+            # checked, opened and compiled once, in its own limited process
+            self._worker = TemplateWorker(self.template, self.template_name, self.limits)
+
+    def close(self) -> None:
+        """Stop the process of a user template (it also stops when the renderer is dropped)."""
+        if self._worker is not None:
+            self._worker.close()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def profile_for(self, plan: Plan) -> Profile:
         """The rules *plan* is rendered under."""
@@ -80,17 +86,17 @@ class Renderer:
     def render_result(self, plan: Plan) -> RenderResult:
         """The .docx of *plan* with every finding of the plan checks (and of the audit, with
         *check*). Raises PlanInputError when a check finds an error (nothing is rendered)."""
-        from ._word.render import render_docx
+        from ._word.render import check_rendered, render_docx
 
         chosen = self.profile_for(plan)
         findings = plan_findings(plan, chosen)
         raise_for_errors(findings)
-        data = render_docx(
-            build_context(plan, chosen),
-            chosen,
-            template=self.template,
-            template_name=self.template_name,
-        )
+        context = build_context(plan, chosen)
+        if self._worker is None:
+            data = render_docx(context, chosen)
+        else:
+            data = self._worker.render(context, chosen)
+            check_rendered(data, name=self.template_name)  # nothing made at render time escapes
         audit: list[Finding] = []
         if self.check:
             from ._word.audit import audit_document
@@ -123,6 +129,16 @@ class Renderer:
         return result.document
 
 
+def read_template(path: str | Path) -> bytes:
+    """The bytes of a template file, read as untrusted input (regular file, bounded size)."""
+    from ._word.safety import ArchiveLimits
+
+    try:
+        return read_input(path, limit=ArchiveLimits().max_file_bytes, what="template")
+    except InputFileError as exc:
+        raise TemplateError(str(exc), file=path) from exc
+
+
 def issue_warnings(findings: tuple[Finding, ...] | list[Finding], *, stacklevel: int) -> None:
     """Issue each finding as a `PlanWarning` (for callers who watch Python warnings);
     *stacklevel* counts from the function calling this one, as `warnings.warn` would."""
@@ -139,6 +155,7 @@ def render_plan(
     force: bool = False,
     parents: bool = False,
     check: bool = False,
+    limits: Limits | None = None,
 ) -> bytes:
     """Render *plan* to .docx bytes; with *output*, also write them there (atomically).
 
@@ -148,9 +165,9 @@ def render_plan(
     folder is an error unless *parents* is true. With *check*, the rendered document is
     audited as `planforge check` does, and what it finds is issued as `PlanWarning`s too.
     """
-    renderer = Renderer(template=template, profile=profile, check=check)
-    if output is None:
-        return renderer._render(plan, stacklevel=3)
-    result = renderer.render_to(plan, output, force=force, parents=parents)
+    with Renderer(template=template, profile=profile, check=check, limits=limits) as renderer:
+        if output is None:
+            return renderer._render(plan, stacklevel=3)
+        result = renderer.render_to(plan, output, force=force, parents=parents)
     issue_warnings(result.all_findings(), stacklevel=2)
     return result.document

@@ -11,7 +11,7 @@ EXPECTED = {
     # functions
     "load_plan", "render_plan", "template_context", "load_profile", "builtin_profiles",
     "convert_to_pdf", "audit_docx", "render_plans", "Renderer", "RenderReport", "RenderResult",
-    "check_plan", "Finding",
+    "check_plan", "Finding", "Limits",
     # models
     "Plan", "Issuer", "IssuerKind", "DocumentNumber", "Title", "Part", "Item", "ListStyle",
     "Task", "SignatureBlock", "Authority", "AuthorityType", "Recipients", "Recipient", "Profile",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import resource
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +13,8 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from planforge import TemplateError, load_profile
+from planforge import Limits, Renderer, TemplateError, load_plan, load_profile
 from planforge._cli import generate_plan
-from planforge._word import isolation
 from planforge._word.builder import build_template
 
 from .conftest import EXAMPLES, render_quietly
@@ -210,20 +210,23 @@ def test_external_image_link_is_refused(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_template_that_loops_forever_is_stopped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import planforge._word.render as render
-
-    monkeypatch.setattr(render, "RenderLimits", lambda: isolation.RenderLimits(seconds=3))
+def test_template_that_loops_forever_is_stopped(tmp_path: Path) -> None:
     loop = (
         "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}"
         "{% endfor %}{% endfor %}{% endfor %}"
     )
-    code, err, out = run_cli(tmp_path, make_template(tmp_path, _in_body(loop)))
-    assert code == 2
-    assert "longer than 3 s" in err
-    assert not out.exists()
+    template = make_template(tmp_path, _in_body(loop))
+    renderer = Renderer(template=template, limits=Limits(seconds=3))
+    plan = load_plan(PLAN)
+    started = time.monotonic()
+    with pytest.raises(TemplateError, match="longer than 3 s"):
+        renderer.render_result(plan)
+    assert time.monotonic() - started < 10
+    # a template that broke a limit is not tried again: the next plan fails at once
+    started = time.monotonic()
+    with pytest.raises(TemplateError, match="not tried again"):
+        renderer.render_result(plan)
+    assert time.monotonic() - started < 1
 
 
 @pytest.mark.parametrize(
@@ -242,19 +245,10 @@ def test_template_that_builds_a_huge_value_is_refused(tmp_path: Path, expression
     assert not out.exists()
 
 
-def test_huge_value_through_a_filter_hits_the_memory_or_size_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import planforge._word.render as render
-
-    monkeypatch.setattr(
-        render, "RenderLimits", lambda: isolation.RenderLimits(memory_bytes=256 * 1024 * 1024)
-    )
+def test_huge_value_through_a_filter_hits_the_memory_limit(tmp_path: Path) -> None:
     template = make_template(tmp_path, _in_body("{{ 'x' | center(100000000) }}"))
-    code, err, out = run_cli(tmp_path, template)
-    assert code == 2
-    assert "MiB" in err
-    assert not out.exists()
+    with pytest.raises(TemplateError, match="needed more than 256 MiB"):
+        Renderer(template=template, limits=Limits(memory_bytes=256 * 1024 * 1024))
 
 
 def test_plan_values_are_never_evaluated_and_come_out_literally(

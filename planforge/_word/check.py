@@ -19,6 +19,7 @@ from .._findings import Finding
 from .._models import IssuerKind
 from .._profiles import Profile, default_profile
 from .._reference import Shape, context_shape, reference_plan
+from .isolation import Limits, run_limited
 from .jinja import sandboxed_environment
 from .safety import check_docx_archive
 
@@ -47,27 +48,37 @@ class _Source:
 
 
 def check_template(
-    data: bytes, *, name: str = "template", profile: Profile | None = None
+    data: bytes,
+    *,
+    name: str = "template",
+    profile: Profile | None = None,
+    limits: Limits | None = None,
 ) -> list[Finding]:
-    """Every finding for the .docx *data*: unsafe content, syntax, unknown variables, gaps.
+    """Every finding for the .docx *data*: syntax, unknown variables, missing elements.
 
-    When the static checks find no error, a plan that uses every field is rendered with the
-    template (under *profile*, default the state profile in force today) to catch what only
-    shows at run time.
+    The whole check runs in a child process under *limits*. A template that is unsafe (or that
+    breaks a limit) is refused with TemplateError: there is nothing to check in it. When the
+    static checks find no error, a plan that uses every field is rendered with the template
+    (under *profile*, default the state profile in force today) to catch what only shows at
+    run time.
     """
+    return run_limited(
+        lambda: _check(data, name, profile),
+        limits=limits or Limits(),
+        name=name,
+        what="checking the template",
+    )
+
+
+def _check(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
     from docxtpl import DocxTemplate
 
-    try:
-        check_docx_archive(data, name=name)
-    except TemplateError as exc:
-        return [Finding("safety", "error", exc.message, where="file")]
+    check_docx_archive(data, name=name)
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
     except Exception as exc:  # python-docx's errors for a broken package vary
-        return [
-            Finding("file", "error", f"cannot be opened as a Word document: {exc}", where="file")
-        ]
+        raise TemplateError(f"cannot be opened as a Word document: {exc}", file=name) from exc
     env = sandboxed_environment()
     findings: list[Finding] = []
     used: set[str] = set()
@@ -98,13 +109,16 @@ def check_template(
 
 
 def _trial_render(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
-    from .render import render_docx
+    from .engine import CompiledTemplate
+    from .render import check_rendered
 
     chosen = profile or default_profile(IssuerKind.STATE, _dt.date.today())
     try:
-        render_docx(
-            build_context(reference_plan(), chosen), chosen, template=data, template_name=name
+        # already in the limited child: render here, and check the output as a render would
+        rendered = CompiledTemplate(data, name).render(
+            build_context(reference_plan(), chosen), chosen
         )
+        check_rendered(rendered, name=name)
     except TemplateError as exc:
         return [
             Finding(

@@ -1,27 +1,49 @@
-"""Run an untrusted template's render in a child process with a time and a memory limit."""
+"""Run what touches an untrusted template in a child process with a time and a memory limit.
+
+A user's template is checked, opened, patched, parsed, compiled and rendered in a forked child
+whose address space is capped; every request to it has a deadline, after which the child is
+killed. A template that breaks a limit once is not tried again: every later render with it fails
+at once with the same message.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import multiprocessing
 import os
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from .._errors import PlanforgeError, RenderError, TemplateError
 
-__all__ = ["RenderLimits", "run_limited"]
+__all__ = ["TEMPLATE_MEMORY_BYTES", "TEMPLATE_SECONDS", "Limits", "TemplateWorker", "run_limited"]
+
+T = TypeVar("T")
+
+#: Seconds a user template may take to be checked and compiled, and to render one plan.
+TEMPLATE_SECONDS = 20.0
+#: Memory (address space) the process working on a user template may add to its parent's.
+TEMPLATE_MEMORY_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class RenderLimits:
-    """Limits on rendering one plan with a user's template."""
+class Limits:
+    """Limits on working with an untrusted template (or document): each step's time and the
+    memory the child process may add. The defaults are `TEMPLATE_SECONDS` and
+    `TEMPLATE_MEMORY_BYTES`; a server may lower them (`Renderer(limits=Limits(seconds=5))`)."""
 
-    seconds: float = 60.0
-    memory_bytes: int = 1024 * 1024 * 1024  # address space the child may add to its parent's
+    seconds: float = TEMPLATE_SECONDS
+    memory_bytes: int = TEMPLATE_MEMORY_BYTES
+
+    def __post_init__(self) -> None:
+        if not self.seconds > 0 or self.memory_bytes < 16 * 1024 * 1024:
+            raise ValueError("limits need a positive time and at least 16 MiB of memory")
 
 
 def _address_space() -> int | None:
@@ -32,62 +54,227 @@ def _address_space() -> int | None:
         return None
 
 
-def _child(conn: Connection, fn: Callable[[], bytes], memory_bytes: int) -> None:
-    try:
-        import resource
+def _cap_memory(memory_bytes: int) -> None:
+    import resource
 
-        current = _address_space()
-        if current is not None:
-            cap = current + memory_bytes
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    current = _address_space()
+    if current is not None:
+        cap = current + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _answer(conn: Connection, fn: Callable[[], Any]) -> bool:
+    """Send fn()'s result or what went wrong; False when the child must stop (memory)."""
+    try:
         conn.send(("ok", fn()))
     except MemoryError:
-        conn.send(("memory", "", {}))
+        conn.send(("memory",))
+        return False
     except PlanforgeError as exc:
         conn.send(("planforge", exc))
+    except RecursionError:
+        conn.send(("deep",))
     except BaseException as exc:  # the parent reports it; a child must never die silently
-        conn.send(("error", f"{type(exc).__name__}: {exc}", {"tb": traceback.format_exc()}))
+        conn.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+    return True
+
+
+def _one_shot(conn: Connection, fn: Callable[[], Any], memory_bytes: int) -> None:
+    try:
+        _cap_memory(memory_bytes)
+        _answer(conn, fn)
     finally:
         conn.close()
 
 
-def run_limited(fn: Callable[[], bytes], *, limits: RenderLimits, name: str) -> bytes:
-    """Call *fn* in a forked child; its result, or a TemplateError when it breaks a limit."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" not in methods:  # pragma: no cover - Windows/macOS spawn cannot ship closures
+def _fork_context() -> Any | None:
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
+        return None
+    return multiprocessing.get_context("fork")
+
+
+def _outcome(message: tuple[Any, ...], limits: Limits, name: str, what: str) -> Any:
+    kind = message[0]
+    if kind == "ok":
+        return message[1]
+    if kind == "memory":
+        raise TemplateError(
+            f"{what} needed more than {limits.memory_bytes // 1_048_576} MiB and was stopped",
+            file=name,
+        )
+    if kind == "deep":
+        raise TemplateError(f"{what} stopped: the template nests too deeply", file=name)
+    if kind == "planforge":
+        raise message[1]
+    raise RenderError(f"{what} failed: {message[1]}")
+
+
+def run_limited(fn: Callable[[], T], *, limits: Limits, name: str, what: str = "rendering") -> T:
+    """Call *fn* in a forked child under *limits*; its (picklable) result, or a TemplateError
+    when it breaks a limit."""
+    ctx = _fork_context()
+    if ctx is None:  # pragma: no cover - spawn cannot ship closures
         return fn()
-    ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, limits.memory_bytes), daemon=True)
+    proc = ctx.Process(target=_one_shot, args=(child, fn, limits.memory_bytes), daemon=True)
     proc.start()
     child.close()
     try:
         if not parent.poll(limits.seconds):
             raise TemplateError(
-                f"rendering took longer than {limits.seconds:g} s and was stopped "
-                "(a template loop that does not end?)",
+                f"{what} took longer than {limits.seconds:g} s and was stopped (a template loop "
+                "that does not end?)",
                 file=name,
             )
         try:
             message: tuple[Any, ...] = parent.recv()
         except EOFError:
             raise TemplateError(
-                "the render process died (it ran out of memory or was killed)", file=name
+                f"the process {what} died (it ran out of memory or was killed)", file=name
             ) from None
     finally:
         if proc.is_alive():
             proc.kill()
         proc.join(5)
         parent.close()
-    kind = message[0]
-    if kind == "ok":
-        result: bytes = message[1]
-        return result
-    if kind == "memory":
-        raise TemplateError(
-            f"rendering needed more than {limits.memory_bytes // 1_048_576} MiB and was stopped",
-            file=name,
+    result: T = _outcome(message, limits, name, what)
+    return result
+
+
+# -- a user template's own process ---------------------------------------------------------------
+
+
+def _serve(conn: Connection, data: bytes, name: str, memory_bytes: int) -> None:
+    """The child: check and compile the template, then render contexts until told to stop."""
+    from .engine import CompiledTemplate
+    from .safety import check_docx_archive
+
+    compiled: list[CompiledTemplate] = []
+
+    def prepare() -> bool:
+        check_docx_archive(data, name=name)
+        compiled.append(CompiledTemplate(data, name))
+        return True
+
+    try:
+        _cap_memory(memory_bytes)
+        if not _answer(conn, prepare) or not compiled:
+            return
+        while True:
+            request = conn.recv()
+            if request is None:
+                return
+            render = functools.partial(compiled[0].render, *request)  # (context, profile)
+            if not _answer(conn, render):
+                return
+    except (EOFError, OSError, KeyboardInterrupt):
+        return
+    finally:
+        conn.close()
+
+
+class TemplateWorker:
+    """A user template in its own limited child process: checked and compiled once, then used
+    for every render. Safe to share between threads (requests take turns) and across a fork
+    (a forked process starts its own child)."""
+
+    def __init__(self, data: bytes, name: str, limits: Limits) -> None:
+        self.data = data
+        self.name = name
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._proc: Any = None
+        self._conn: Connection | None = None
+        self._owner = -1
+        self._broken: TemplateError | None = None
+        with self._lock:
+            self._start()
+
+    def _start(self) -> None:
+        ctx = _fork_context()
+        if ctx is None:  # pragma: no cover
+            raise TemplateError("user templates need a system with fork()", file=self.name)
+        parent, child = ctx.Pipe(duplex=True)
+        proc = ctx.Process(
+            target=_serve, args=(child, self.data, self.name, self.limits.memory_bytes), daemon=True
         )
-    if kind == "planforge":
-        raise message[1]
-    raise RenderError(f"rendering failed: {message[1]}")
+        proc.start()
+        child.close()
+        self._proc, self._conn, self._owner = proc, parent, os.getpid()
+        try:
+            self._exchange(None, "checking and compiling the template")
+        except PlanforgeError as exc:
+            self._broken = exc if isinstance(exc, TemplateError) else None
+            self._stop()
+            raise
+
+    def _exchange(self, request: Any, what: str) -> Any:
+        conn = self._conn
+        assert conn is not None
+        try:
+            if request is not None:
+                conn.send(request)
+            if not conn.poll(self.limits.seconds):
+                self._fail(
+                    f"{what} took longer than {self.limits.seconds:g} s and was stopped (a "
+                    "template loop that does not end?)"
+                )
+            message: tuple[Any, ...] = conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._fail(f"the process {what} died (it ran out of memory or was killed)")
+        try:
+            return _outcome(message, self.limits, self.name, what)
+        except TemplateError as exc:
+            if message[0] in ("memory", "deep"):  # a limit: the child is gone or unusable
+                self._broken = exc
+                self._stop()
+            raise
+
+    def _fail(self, message: str) -> NoReturn:
+        self._broken = TemplateError(message, file=self.name)
+        self._stop()
+        raise self._broken
+
+    def _stop(self) -> None:
+        if self._proc is not None and self._owner == os.getpid():
+            if self._proc.is_alive():
+                self._proc.kill()
+            self._proc.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._proc = self._conn = None
+
+    def render(self, context: dict[str, Any], profile: Any) -> bytes:
+        """The .docx of *context*, rendered in the child."""
+        with self._lock:
+            if self._broken is not None:
+                raise TemplateError(
+                    f"{self._broken.message} (not tried again for this template)", file=self.name
+                )
+            if self._owner != os.getpid():  # forked: the parent's child is not ours to use
+                self._conn = self._proc = None
+                self._start()
+            data: bytes = self._exchange((context, profile), "rendering")
+            return data
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None and self._owner == os.getpid():
+                with contextlib.suppress(OSError):
+                    self._conn.send(None)
+            self._stop()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # sent to another process (an executor): the template travels, its child does not
+        return {"data": self.data, "name": self.name, "limits": self.limits, "broken": self._broken}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.data, self.name, self.limits = state["data"], state["name"], state["limits"]
+        self._lock = threading.Lock()
+        self._proc = self._conn = None
+        self._owner = -1  # a child is started at the first render
+        self._broken = state["broken"]
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()

@@ -1,4 +1,4 @@
-"""Render a context into a .docx with a compiled template; user templates in a limited child."""
+"""The built-in templates: shipped or built from a profile, compiled once, filled in-process."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from .._errors import TemplateError
 from .._profiles import Profile, builtin_profiles, load_profile
 from .builder import build_template
 from .engine import compile_template
-from .isolation import RenderLimits, run_limited
 from .safety import check_docx_archive
 
-__all__ = ["default_template", "render_docx", "templates_dir"]
+__all__ = ["check_rendered", "default_template", "render_docx", "templates_dir"]
 
 
 def templates_dir() -> Traversable | Path:
@@ -45,25 +45,18 @@ def default_template(profile: Profile) -> bytes:
     return _built(profile.model_dump_json())
 
 
-def render_docx(
-    context: dict[str, Any],
-    profile: Profile,
-    *,
-    template: bytes | None = None,
-    template_name: str = "",
-    limits: RenderLimits | None = None,
-) -> bytes:
-    """Fill *template* (default: the profile's) with *context* and return the .docx bytes.
+def render_docx(context: dict[str, Any], profile: Profile) -> bytes:
+    """Fill the profile's own template (trusted: built by planforge) with *context*."""
+    compiled = compile_template(default_template(profile), name=f"built-in {profile.name}")
+    return compiled.render(context, profile)
 
-    A template from a user is checked before it is opened and rendered in a child process
-    with a time and a memory limit.
-    """
-    if template is None:
-        compiled = compile_template(default_template(profile), name=f"built-in {profile.name}")
-        return compiled.render(context, profile)
-    name = template_name or "template"
-    check_docx_archive(template, name=name)
-    user = compile_template(template, name=name)
-    return run_limited(
-        lambda: user.render(context, profile), limits=limits or RenderLimits(), name=name
-    )
+
+def check_rendered(data: bytes, *, name: str) -> None:
+    """Refuse what a user template rendered if it holds anything a template may not: the
+    checks a template passes before it is opened, run again on the output."""
+    try:
+        check_docx_archive(data, name=name)
+    except TemplateError as exc:
+        raise TemplateError(
+            f"what the template rendered is refused: {exc.message}", file=name
+        ) from exc

@@ -1,15 +1,30 @@
-"""Refuse unsafe Word files before python-docx opens them (it inflates every part up front)."""
+"""Refuse unsafe Word packages by what they mean, not by how their bytes look.
+
+Every part is read from the zip (with its size and checksum verified) and every XML part is
+parsed with the hardened parser (no DTD, no entities, no network, any encoding XML allows), so a
+character reference, another namespace prefix or a UTF-16 part disguises nothing. Refused:
+macros and macro-enabled types, embedded and linked objects (OLE, ActiveX, altChunk, sub-
+documents), any relationship to something outside the package (external or not), DTDs, links
+in VML attributes, fields that pull in files (INCLUDETEXT, INCLUDEPICTURE, LINK, DDE, ...), and
+zip-bomb proportions. The same checks run on a template before it is opened and on what a user
+template renders, before it is written.
+"""
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .._errors import TemplateError
+from .reader import parse_xml
 
-__all__ = ["ArchiveLimits", "check_docx_archive"]
+__all__ = ["ArchiveLimits", "check_docx_archive", "check_parts"]
 
 
 @dataclass(frozen=True)
@@ -17,20 +32,52 @@ class ArchiveLimits:
     """What a template may hold; the defaults are far above any real template."""
 
     max_entries: int = 1000
-    max_total_bytes: int = 64 * 1024 * 1024  # declared uncompressed size of all parts
+    max_total_bytes: int = 64 * 1024 * 1024  # uncompressed size of all parts
     max_part_bytes: int = 32 * 1024 * 1024
     max_ratio: float = 200.0  # uncompressed / compressed, for parts over 1 MiB
     max_file_bytes: int = 32 * 1024 * 1024  # the .docx itself
+    max_template_braces: int = 20_000  # `{` in a part's text: a real template has a few hundred
 
 
-_MACRO_CONTENT = re.compile(rb"macroEnabled|vbaProject|vbaData", re.IGNORECASE)
-_EXTERNAL = re.compile(rb"""TargetMode\s*=\s*["']External["']""", re.IGNORECASE)
-_ALT_CHUNK = re.compile(rb"<(?:\w+:)?altChunk\b|/aFChunk[\"']", re.IGNORECASE)
-_EMBEDDED = re.compile(
-    rb"<(?:\w+:)?(?:object|OLEObject|oleObject|control)\b|/(?:oleObject|package|control)[\"']",
-)
-_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-_SCANNED = (".xml", ".rels", ".vml")
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+}
+#: Words in a content type that mean code or an embedded program.
+_CODE_TYPES = ("macroenabled", "vbaproject", "vbadata", "activex", "oleobject", "embeddedobject")
+#: Relationship types (their last segment) that embed, import or run something.
+_FORBIDDEN_RELATIONSHIPS = {
+    "oleobject": "an embedded object (OLE)",
+    "package": "an embedded package",
+    "control": "an ActiveX control",
+    "activexcontrol": "an ActiveX control",
+    "activexcontrolbinary": "an ActiveX control",
+    "afchunk": "another document to import (altChunk)",
+    "vbaproject": "a macro project",
+    "wordvbadata": "macro data",
+    "keymapcustomizations": "macro key bindings",
+    "attachedtemplate": "an attached template",
+    "subdocument": "a subdocument",
+    "frame": "a web frame",
+}
+#: Elements (by local name, in any namespace) that embed, import or run something.
+_FORBIDDEN_ELEMENTS = {
+    "altChunk": "imports another document (altChunk); paste its content instead",
+    "object": "contains an embedded object; templates may hold text, tables and images only",
+    "OLEObject": "contains an embedded object (OLE); templates may hold text, tables and images",
+    "control": "contains an ActiveX control; templates may hold text, tables and images only",
+    "ocx": "contains an ActiveX control; templates may hold text, tables and images only",
+    "subDoc": "includes a subdocument; paste its content instead",
+    "frameset": "contains web frames",
+}
+#: Field instructions that pull content from outside the document.
+_FORBIDDEN_FIELDS = {"INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "IMPORT", "LINK", "DDE", "DDEAUTO"}
+#: Attributes that hold a location in VML and other markup (not relationship ids).
+_LINK_ATTRIBUTES = {"src", "href"}
+_SCHEME = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:|//|\\\\)")
+_XML_TYPE = re.compile(r"[+/]xml$")
 
 
 def check_docx_archive(
@@ -44,9 +91,14 @@ def check_docx_archive(
             f"{lim.max_file_bytes // 1_048_576} MiB",
             file=name,
         )
+    parts = _read_parts(data, name, lim)
+    check_parts(parts, name=name, limits=lim, whole=True)
+
+
+def _read_parts(data: bytes, name: str, lim: ArchiveLimits) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise TemplateError("is not a Word document (.docx is a zip archive)", file=name) from exc
     with archive:
         infos = archive.infolist()
@@ -55,9 +107,14 @@ def check_docx_archive(
                 f"holds {len(infos)} parts; a template may hold at most {lim.max_entries}",
                 file=name,
             )
-        total = 0
+        names = [info.filename for info in infos]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise TemplateError(
+                f"holds two parts named {twice[0]}; save it again with Word or LibreOffice",
+                file=name,
+            )
         for info in infos:
-            total += info.file_size
             if info.file_size > lim.max_part_bytes:
                 raise TemplateError(
                     f"part {info.filename} would inflate to {info.file_size:,} bytes "
@@ -73,60 +130,202 @@ def check_docx_archive(
                     "never is (a zip bomb?)",
                     file=name,
                 )
-            lower = info.filename.lower()
-            if lower.endswith("vbaproject.bin") or "vbadata" in lower:
-                raise TemplateError(
-                    "contains a macro project (vbaProject.bin); save the template as a plain "
-                    ".docx without macros",
-                    file=name,
-                )
-            if lower.startswith("word/embeddings/") or lower.startswith("word/activex/"):
-                raise TemplateError(
-                    f"contains an embedded object ({info.filename}); templates may hold text, "
-                    "tables and images only",
-                    file=name,
-                )
+            if info.flag_bits & 0x1:
+                raise TemplateError(f"part {info.filename} is encrypted", file=name)
+        total = sum(info.file_size for info in infos)
         if total > lim.max_total_bytes:
             raise TemplateError(
                 f"would inflate to {total:,} bytes (limit {lim.max_total_bytes:,})", file=name
             )
-        if "word/document.xml" not in archive.namelist():
-            raise TemplateError("is not a Word document (no word/document.xml)", file=name)
+        parts: dict[str, bytes] = {}
         for info in infos:
-            if not info.filename.lower().endswith(_SCANNED) and info.filename != (
-                "[Content_Types].xml"
-            ):
-                continue
-            blob = archive.read(info)
-            _scan_part(info.filename, blob, name)
+            try:
+                # the stream stops at the declared size and its checksum is verified
+                parts[info.filename] = archive.read(info)
+            except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
+                    NotImplementedError) as exc:  # fmt: skip
+                raise TemplateError(
+                    f"part {info.filename} is damaged ({exc}); save the file again with Word "
+                    "or LibreOffice",
+                    file=name,
+                ) from exc
+    return parts
 
 
-def _scan_part(part: str, blob: bytes, name: str) -> None:
-    if _DTD.search(blob):
+def check_parts(
+    parts: Mapping[str, bytes],
+    *,
+    name: str,
+    limits: ArchiveLimits | None = None,
+    whole: bool = False,
+) -> None:
+    """Raise TemplateError for anything unsafe in *parts* (member name -> bytes).
+
+    With *whole*, *parts* is a complete package: its content types and main part are checked
+    too; otherwise they are parts a render has just made.
+    """
+    lim = limits or ArchiveLimits()
+    types = _content_types(parts, name) if whole or "[Content_Types].xml" in parts else None
+    if whole:
+        _check_package(parts, types or {}, name)
+    for member, blob in parts.items():
+        kind = (types or {}).get(member, "")
+        is_xml = member.lower().endswith((".xml", ".rels", ".vml")) or bool(_XML_TYPE.search(kind))
+        if any(word in kind.lower() for word in _CODE_TYPES):
+            raise TemplateError(
+                f"part {member} is code or an embedded object ({kind}); save the template as a "
+                "plain .docx without macros or objects",
+                file=name,
+            )
+        lower = member.lower()
+        if lower.endswith(("vbaproject.bin", ".bin")) and ("vba" in lower or "activex" in lower):
+            raise TemplateError(
+                "contains a macro project (vbaProject.bin); save the template as a plain .docx "
+                "without macros",
+                file=name,
+            )
+        if lower.startswith(("word/embeddings/", "word/activex/")):
+            raise TemplateError(
+                f"contains an embedded object ({member}); templates may hold text, tables and "
+                "images only",
+                file=name,
+            )
+        if is_xml:
+            root = parse_xml(blob, part=member, name=name)
+            if member.endswith(".rels"):
+                _check_relationships(member, root, parts if whole else None, name)
+            else:
+                _check_xml(member, root, name, lim)
+
+
+def _content_types(parts: Mapping[str, bytes], name: str) -> dict[str, str]:
+    """{member: content type} from `[Content_Types].xml`."""
+    blob = parts.get("[Content_Types].xml")
+    if blob is None:
+        raise TemplateError("is not a Word document (no [Content_Types].xml)", file=name)
+    root = parse_xml(blob, part="[Content_Types].xml", name=name)
+    defaults = {
+        str(el.get("Extension", "")).lower(): str(el.get("ContentType", ""))
+        for el in root.iter(f"{{{_CT}}}Default")
+    }
+    overrides = {
+        str(el.get("PartName", "")).lstrip("/"): str(el.get("ContentType", ""))
+        for el in root.iter(f"{{{_CT}}}Override")
+    }
+    declared = [*defaults.values(), *overrides.values()]
+    for kind in declared:
+        if any(word in kind.lower() for word in _CODE_TYPES):
+            raise TemplateError(
+                f"declares code or embedded objects ({kind}); save it as a plain .docx without "
+                "macros or objects",
+                file=name,
+            )
+    return {
+        member: overrides.get(member, defaults.get(posixpath.splitext(member)[1][1:].lower(), ""))
+        for member in parts
+    }
+
+
+def _check_package(parts: Mapping[str, bytes], types: dict[str, str], name: str) -> None:
+    main = _main_part(parts, name)
+    if main not in parts:
+        raise TemplateError(f"is not a Word document (no {main})", file=name)
+    if types.get(main) not in _MAIN_TYPES:
         raise TemplateError(
-            f"part {part} declares a DTD or entities (an XXE attempt?); Word never writes them",
+            f"is not a plain Word document (its main part is {types.get(main) or 'untyped'}); "
+            "save it as .docx",
             file=name,
         )
-    if part == "[Content_Types].xml" and _MACRO_CONTENT.search(blob):
-        raise TemplateError(
-            "is macro-enabled (.docm/.dotm); save it as a plain .docx without macros", file=name
+
+
+def _main_part(parts: Mapping[str, bytes], name: str) -> str:
+    blob = parts.get("_rels/.rels")
+    if blob is None:
+        return "word/document.xml"
+    root = parse_xml(blob, part="_rels/.rels", name=name)
+    for rel in root.iter(f"{{{_PKG_RELS}}}Relationship"):
+        if str(rel.get("Type", "")).endswith("/officeDocument"):
+            return str(rel.get("Target", "")).lstrip("/")
+    return "word/document.xml"
+
+
+def _check_relationships(
+    member: str, root: Any, parts: Mapping[str, bytes] | None, name: str
+) -> None:
+    source_folder = posixpath.dirname(posixpath.dirname(member))  # word/_rels/x.rels -> word
+    for rel in root.iter(f"{{{_PKG_RELS}}}Relationship", "Relationship"):
+        target = str(rel.get("Target", ""))
+        mode = rel.get("TargetMode")
+        kind = str(rel.get("Type", "")).rstrip("/").rsplit("/", 1)[-1].lower()
+        shown = target[:120]
+        if mode is not None and str(mode).strip().lower() != "internal":
+            raise TemplateError(
+                f"part {member} links to an outside resource ({shown}); templates may not load "
+                "anything from outside (embed images instead)",
+                file=name,
+            )
+        if _SCHEME.match(target) or "\\" in target:
+            raise TemplateError(
+                f"part {member} points outside the document ({shown}); templates may not load "
+                "anything from outside (embed images instead)",
+                file=name,
+            )
+        if kind in _FORBIDDEN_RELATIONSHIPS:
+            raise TemplateError(
+                f"part {member} brings in {_FORBIDDEN_RELATIONSHIPS[kind]}; templates may hold "
+                "text, tables and images only",
+                file=name,
+            )
+        resolved = posixpath.normpath(
+            target.lstrip("/") if target.startswith("/") else posixpath.join(source_folder, target)
         )
-    if part.endswith(".rels") and _EXTERNAL.search(blob):
-        target = re.search(rb"""Target\s*=\s*["']([^"']*)["'][^>]*TargetMode""", blob)
-        shown = target.group(1).decode("utf-8", "replace")[:120] if target else ""
+        if resolved.startswith("../") or resolved == "..":
+            raise TemplateError(f"part {member} points outside the document ({shown})", file=name)
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _check_xml(member: str, root: Any, name: str, lim: ArchiveLimits) -> None:
+    instructions: list[str] = []
+    braces = 0
+    for el in root.iter():
+        local = _local(el.tag)
+        if local in _FORBIDDEN_ELEMENTS:
+            raise TemplateError(f"part {member} {_FORBIDDEN_ELEMENTS[local]}", file=name)
+        if local == "instrText" and el.text:
+            instructions.append(el.text)
+        elif local == "t" and el.text:
+            braces += el.text.count("{")
+        for attr, value in el.attrib.items():
+            attr_local = _local(attr)
+            if attr_local == "instr":
+                instructions.append(str(value))
+            elif attr_local in _LINK_ATTRIBUTES and _SCHEME.match(str(value)):
+                raise TemplateError(
+                    f"part {member} links to an outside resource ({str(value)[:120]}); "
+                    "templates may not load anything from outside (embed images instead)",
+                    file=name,
+                )
+    for field in _field_names(instructions):
         raise TemplateError(
-            f"part {part} links to an outside resource{f' ({shown})' if shown else ''}; "
-            "templates may not load anything from outside (embed images instead)",
+            f"part {member} has a {field} field, which pulls content from outside the "
+            "document; remove the field",
             file=name,
         )
-    if _ALT_CHUNK.search(blob):
+    if braces > lim.max_template_braces:
         raise TemplateError(
-            f"part {part} imports another document (altChunk); paste its content instead",
+            f"part {member} holds {braces:,} template braces; a template holds a few hundred "
+            f"(limit {lim.max_template_braces:,})",
             file=name,
         )
-    if part.endswith(".xml") and _EMBEDDED.search(blob):
-        raise TemplateError(
-            f"part {part} contains an embedded object or control; templates may hold text, "
-            "tables and images only",
-            file=name,
-        )
+
+
+def _field_names(instructions: list[str]) -> Iterator[str]:
+    """Forbidden field names in *instructions*, also when split across runs (`INCLUDE`+`TEXT`)
+    or run into the instruction before them (`PAGE`+`LINK ...`)."""
+    for joined in (" ".join(instructions), "".join(instructions)):
+        for word in re.findall(r"[A-Za-z]+", joined):
+            if word.upper() in _FORBIDDEN_FIELDS:
+                yield word.upper()

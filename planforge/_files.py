@@ -1,0 +1,61 @@
+"""Reading input files from users: regular files only, never more than a limit."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+__all__ = ["InputFileError", "read_input"]
+
+
+class InputFileError(Exception):
+    """A file that cannot be read as input; the message says why, in plain words."""
+
+
+def read_input(path: str | Path, *, limit: int, what: str) -> bytes:
+    """The bytes of the regular file *path*, refusing anything larger than *limit* bytes.
+
+    A FIFO, a device (`/dev/zero`), a folder or a socket is refused before it is read, and the
+    read itself stops after *limit* bytes, so nothing a user names can make planforge read
+    without end.
+    """
+    file = Path(path)
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not hang; its type is refused below
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputFileError(f"cannot read the file ({exc.strerror})") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise InputFileError(f"is {kind}; give the {what} file itself")
+        if info.st_size > limit:
+            raise InputFileError(
+                f"is {_size(info.st_size)}; a {what} file may be at most {_size(limit)}"
+            )
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise InputFileError(f"cannot read the file ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while we read it
+        raise InputFileError(f"is larger than {_size(limit)}; a {what} file may be no larger")
+    return data
+
+
+def _size(count: int) -> str:
+    if count >= 1 << 20:
+        return f"{count / (1 << 20):.1f} MiB"
+    if count >= 1 << 10:
+        return f"{count / (1 << 10):.0f} KiB"
+    return f"{count} bytes"
