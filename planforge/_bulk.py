@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import gc
+import hashlib
 import multiprocessing
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from ._loading import MAX_PLAN_BYTES, load_plan, parse_plan_file, plan_from_data
 from ._models import Plan
 from ._profiles import Profile
 from ._render import Renderer
+from ._word.isolation import Limits
 
 __all__ = ["PlanSource", "RenderReport", "collect_sources", "render_plans"]
 
@@ -69,8 +73,18 @@ class RenderReport:
 # -- where plans come from ------------------------------------------------------------------------
 
 
+#: Longest output file name made from a unit's name (file systems allow 255 bytes).
+MAX_NAME = 80
+
+
 def _safe(name: str) -> str:
+    """A file name from a unit's name: letters, digits, `.`, `-`, `_`; a long name is cut and
+    keeps a short digest of the whole, so that two long names stay apart."""
     cleaned = _SAFE_NAME.sub("-", name).strip("-.")
+    if len(cleaned.encode("utf-8")) > MAX_NAME:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        cut = cleaned.encode("utf-8")[: MAX_NAME - 9].decode("utf-8", "ignore").rstrip("-.")
+        cleaned = f"{cut}-{digest}"
     return cleaned or "plan"
 
 
@@ -224,6 +238,7 @@ def render_plans(
     profile: Profile | str | Path | None = None,
     force: bool = False,
     check: bool = False,
+    limits: Limits | None = None,
     progress: Callable[[str, Path | None, str | None], None] | None = None,
 ) -> RenderReport:
     """Render many plans into *outdir*; a plan that fails is reported and the rest go on.
@@ -244,7 +259,7 @@ def render_plans(
             f"two plans would both be written to {twice[0]}.docx; give them different names",
             file=folder,
         )
-    renderer = Renderer(template=template, profile=profile, check=check)
+    renderer = Renderer(template=template, profile=profile, check=check, limits=limits)
     report = RenderReport()
     for outcome in _outcomes(sources, folder, force, renderer, jobs):
         if outcome.path is not None:
@@ -286,6 +301,10 @@ def _warm_default_templates() -> None:
         compile_template(default_template(load_profile(name)), name=f"built-in {name}")
 
 
+#: Plans handed to each worker ahead of time, so that none waits for the next one.
+_WINDOW = 4
+
+
 def _outcomes(
     sources: list[PlanSource], outdir: Path, force: bool, renderer: Renderer, jobs: int
 ) -> Iterator[_Outcome]:
@@ -297,20 +316,81 @@ def _outcomes(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if renderer.template is None:
         _warm_default_templates()  # compiled once here, inherited by every forked worker
-    chunk = max(1, min(32, len(sources) // (jobs * 4)))
     # forked workers share the parent's objects copy-on-write; frozen, the collector leaves
     # them alone, so the workers neither walk nor copy the parent's whole heap
     gc.freeze()
+    started = time.time()
     try:
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(renderer,)
-        ) as pool:
-            yield from pool.map(
-                _render_one,
-                sources,
-                [outdir] * len(sources),
-                [force] * len(sources),
-                chunksize=chunk,
-            )
+        queue: deque[PlanSource] = deque(sources)
+        suspects: deque[PlanSource] = deque()  # in flight when a worker died
+        while queue or suspects:
+            # after a crash, the plans that were in flight go one at a time: the one that
+            # crashes again is the culprit, and only it fails
+            isolating = bool(suspects)
+            todo = suspects if isolating else queue
+            workers = 1 if isolating else jobs
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(renderer,),
+            ) as pool:
+                window = workers * (1 if isolating else _WINDOW)
+                crashed = yield from _drain(pool, todo, window, outdir, force, started)
+            for source in crashed:  # a killed worker leaves its half-written file behind
+                for stray in outdir.glob(f".{source.name}.docx*.tmp"):
+                    stray.unlink(missing_ok=True)
+            if crashed and isolating:
+                yield _Outcome(
+                    crashed[0].label,
+                    None,
+                    "the process rendering this plan crashed (a fault, or killed by the "
+                    "system); the other plans were rendered",
+                )
+                suspects.extendleft(reversed(crashed[1:]))
+            else:
+                suspects.extend(crashed)
     finally:
         gc.unfreeze()
+
+
+def _drain(
+    pool: ProcessPoolExecutor,
+    todo: deque[PlanSource],
+    window: int,
+    outdir: Path,
+    force: bool,
+    started: float,
+) -> Generator[_Outcome, None, list[PlanSource]]:
+    """Render *todo* on *pool*, *window* plans in flight; return the plans lost when a worker
+    died (the pool is then broken and unusable).
+
+    A lost plan may have been written just before its worker was stopped: a file made since
+    *started* is this run's own, and is replaced when the plan is rendered again.
+    """
+    in_flight: dict[Future[_Outcome], PlanSource] = {}
+    lost: list[PlanSource] = []
+    while todo or in_flight:
+        while todo and len(in_flight) < window and not lost:
+            source = todo.popleft()
+            try:
+                target = outdir / f"{source.name}.docx"
+                ours = target.exists() and target.stat().st_mtime >= started
+                in_flight[pool.submit(_render_one, source, outdir, force or ours)] = source
+            except BrokenProcessPool:
+                lost.append(source)
+        if not in_flight:
+            break
+        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in done:
+            source = in_flight.pop(future)
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                lost.append(source)
+            except Exception as exc:  # one broken plan must not stop the others
+                yield _Outcome(source.label, None, f"unexpected failure: {type(exc).__name__}")
+        if lost:  # the pool is broken: whatever is still in flight is lost with it
+            lost.extend(in_flight.values())
+            break
+    return lost

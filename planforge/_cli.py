@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -44,6 +45,20 @@ T = TypeVar("T")
 _PLAN_ARG = click.Path(dir_okay=False, path_type=Path)
 
 
+def _out(text: str, *, one_line: bool = False) -> str:
+    """Text for the terminal: Rich markup escaped, and control characters (escape sequences,
+    bidi overrides, and line breaks in names when *one_line*) shown as codes, so that a name
+    from input can neither move the cursor nor fake a line of output."""
+    shown = "".join(
+        c
+        if (c in "\n\t" and not one_line)
+        or unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp", "Cs")
+        else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        for c in text
+    )
+    return escape(shown)
+
+
 def _stderr() -> Console:
     # made per call: tests swap sys.stderr, and a terminal may come and go
     # no emoji codes: an unknown field `:a:` is shown as typed
@@ -61,7 +76,7 @@ def _reported(debug: bool) -> Iterator[None]:
             _print_warnings(caught)
             if debug:
                 raise
-            _stderr().print(f"[bold red]error:[/] {escape(str(exc))}")
+            _stderr().print(f"[bold red]error:[/] {_out(str(exc))}")
             raise click.exceptions.Exit(exc.exit_code) from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -70,8 +85,8 @@ def _reported(debug: bool) -> Iterator[None]:
             if debug:
                 raise
             _stderr().print(
-                f"[bold red]error:[/] unexpected failure: {escape(type(exc).__name__)}: "
-                f"{escape(str(exc))}\n(run again with --debug for the traceback, and report it)"
+                f"[bold red]error:[/] unexpected failure: {_out(type(exc).__name__)}: "
+                f"{_out(str(exc))}\n(run again with --debug for the traceback, and report it)"
             )
             raise click.exceptions.Exit(1) from exc
     _print_warnings(caught)
@@ -82,7 +97,7 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
         if isinstance(w.message, PlanWarning):
             _print_findings([w.message.finding])
         else:
-            _stderr().print(f"[yellow]warning:[/] {escape(str(w.message))}")
+            _stderr().print(f"[yellow]warning:[/] {_out(str(w.message))}")
 
 
 def _finding_line(finding: Finding, label: str = "", *, check: bool = False) -> str:
@@ -91,9 +106,9 @@ def _finding_line(finding: Finding, label: str = "", *, check: bool = False) -> 
     colour = "bold red" if finding.is_error else "yellow"
     where = f"{finding.where}: " if finding.where else ""
     source = f" [{finding.source}]" if finding.source else ""
-    head = f"{label}: " if label else ""
+    head = f"{_out(label, one_line=True)}: " if label else ""
     rule = f"[{finding.rule}] " if check else ""
-    text = escape(head + rule + where + finding.message + source)
+    text = head + _out(rule + where + finding.message + source, one_line=True)
     return f"{'check: ' if check else ''}[{colour}]{finding.severity}:[/] {text}"
 
 
@@ -179,7 +194,7 @@ def _render(
         chosen = load_profile(profile) if profile is not None else None
         written = _write_outputs(plan, plan_files[0], output, chosen, template, options)
     for path in written:
-        _stderr().print(f"wrote {escape(str(path))}")
+        _stderr().print(f"wrote {_out(str(path), one_line=True)}")
 
 
 def _render_many(
@@ -233,7 +248,7 @@ def _render_many(
             where = f"{count} plans" if count > 1 else first_plan[finding]
             console.print(_finding_line(finding, where, check=check))
     for label, error in report.failed:
-        console.print(f"[bold red]failed:[/] {escape(label)}: {escape(error)}")
+        console.print(f"[bold red]failed:[/] {_out(label, one_line=True)}: {_out(error)}")
     console.print(report.summary())
     if not report.ok:
         raise click.exceptions.Exit(1)
@@ -262,7 +277,10 @@ def _with_progress(
         nonlocal done
         done += 1
         state = f"wrote {path}" if path is not None else "failed"
-        console.print(f"[{done}/{total}] {escape(label)}: {escape(state)}", highlight=False)
+        console.print(
+            f"[{done}/{total}] {_out(label, one_line=True)}: {_out(state, one_line=True)}",
+            highlight=False,
+        )
 
     return run(line)
 
@@ -362,7 +380,7 @@ def validate_command(
         except click.exceptions.Exit:
             failed += 1
             continue
-        console.print(f"{escape(str(plan_file))}: valid (profile {chosen.name})")
+        console.print(f"{_out(str(plan_file), one_line=True)}: valid (profile {chosen.name})")
     if failed:
         console.print(f"{failed} of {len(plan_files)} plan(s) have errors")
         raise click.exceptions.Exit(2)
@@ -393,10 +411,11 @@ def check_command(document: Path, profile: str | None, output_format: str, debug
         console = _stderr()
         for finding in findings:
             colour = "red" if finding.severity == "error" else "yellow"
-            console.print(f"[{colour}]{escape(finding.describe())}[/]")
+            console.print(f"[{colour}]{_out(finding.describe())}[/]")
         console.print(
-            f"{escape(str(document))}: {errors} error(s), {len(findings) - errors} warning(s) "
-            f"under {escape(chosen.name)} ({escape(chosen.title)})"
+            f"{_out(str(document), one_line=True)}: {errors} error(s), "
+            f"{len(findings) - errors} warning(s) "
+            f"under {_out(chosen.name)} ({_out(chosen.title)})"
         )
     if errors:
         raise click.exceptions.Exit(1)
@@ -436,7 +455,7 @@ def preview_command(
     with _reported(debug):
         pages = _preview(source, outdir, profile, template, dpi, force)
     for page in pages:
-        _stderr().print(f"wrote {escape(str(page))}")
+        _stderr().print(f"wrote {_out(str(page), one_line=True)}")
 
 
 def _preview(
@@ -515,7 +534,7 @@ def template_export_command(directory: Path, force: bool, debug: bool) -> None:
     with _reported(debug):
         written = export_templates(directory, force=force)
     for path in written:
-        _stderr().print(f"wrote {escape(str(path))}")
+        _stderr().print(f"wrote {_out(str(path), one_line=True)}")
 
 
 @template_group.command(
@@ -536,8 +555,8 @@ def template_check_command(template_file: Path, profile: str | None, debug: bool
     console = _stderr()
     for finding in findings:
         colour = "red" if finding.is_error else "yellow"
-        text = escape(f"{finding.where}: {finding.message}")
-        context = f"\n  in: {escape(finding.context)}" if finding.context else ""
+        text = _out(f"{finding.where}: {finding.message}")
+        context = f"\n  in: {_out(finding.context)}" if finding.context else ""
         console.print(f"[{colour}]{finding.severity}:[/] {text}{context}")
     errors = sum(f.severity == "error" for f in findings)
     warnings_count = len(findings) - errors

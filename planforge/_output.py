@@ -35,12 +35,23 @@ def write_atomic(
                 "the folder does not exist; create it, or pass --parents (parents=True)",
                 file=target,
             )
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot make the folder {folder} ({exc.strerror})", file=target
+            ) from exc
     if target.is_dir():
         raise OutputError("is a folder; give a file name", file=target)
     if target.exists() and not force:
         raise OutputError("exists already; pass --force (force=True) to replace it", file=target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write in {folder} ({exc.strerror}); choose another output folder",
+            file=target,
+        ) from exc
     try:
         # mkstemp makes the file 0600: give it the mode a plain open() would (or the old file's)
         mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
@@ -52,6 +63,10 @@ def write_atomic(
         if not force and target.exists():
             raise OutputError("appeared while writing; pass --force to replace it", file=target)
         Path(tmp).replace(target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        raise OutputError(f"cannot be written ({exc.strerror})", file=target) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ._errors import OutputError, RenderError
 
-__all__ = ["convert_to_pdf", "pdf_to_pngs"]
+__all__ = ["convert_to_pdf", "pdf_seconds", "pdf_to_pngs"]
 
 #: Documents handed to one LibreOffice start (its command line has a length limit).
 BATCH = 200
+#: Set in LibreOffice's environment: every process of a conversion carries it, so that all of
+#: them can be found and stopped, whatever session they put themselves in.
+_MARK = "PLANFORGE_CONVERSION"
 _INSTALL = "apt-get install libreoffice-writer-nogui fonts-liberation2"
 
 
@@ -34,6 +39,11 @@ def _soffice() -> str:
     return found
 
 
+def pdf_seconds(documents: int) -> float:
+    """The time one conversion of *documents* documents may take: 60 s and 5 s a document."""
+    return 60.0 + 5.0 * documents
+
+
 def convert_to_pdf(
     paths: Iterable[str | Path],
     outdir: str | Path,
@@ -45,7 +55,9 @@ def convert_to_pdf(
 
     Each run gets a private LibreOffice profile, so it never clashes with a desktop LibreOffice
     or a parallel run. PDFs appear only when complete; an existing PDF is kept unless *force*.
-    *timeout* (seconds) defaults to 60 plus 5 per document.
+    *timeout* (seconds, for the whole conversion) defaults to `pdf_seconds(len(paths))`; when it
+    passes, every process of the conversion is killed and RenderError says so. When the
+    conversion fails, no PDF is written; the .docx files given are left as they are.
     """
     sources = [Path(p) for p in paths]
     target = Path(outdir)
@@ -70,14 +82,15 @@ def convert_to_pdf(
             "exists already; pass --force (force=True) to replace it", file=existing[0]
         )
     soffice = _soffice()
+    limit = timeout if timeout is not None else pdf_seconds(len(sources))
+    deadline = time.monotonic() + limit
     with tempfile.TemporaryDirectory(prefix=".planforge-pdf-", dir=target) as work:
         profile = Path(work) / "profile"
         converted = Path(work) / "out"
         converted.mkdir()
         for start in range(0, len(sources), BATCH):
             batch = sources[start : start + BATCH]
-            limit = timeout if timeout is not None else 60 + 5 * len(batch)
-            _run_soffice(soffice, profile, converted, batch, limit)
+            _run_soffice(soffice, profile, converted, batch, deadline, limit)
         for source, result in zip(sources, results, strict=True):
             made = converted / f"{source.stem}.pdf"
             if not made.is_file() or made.stat().st_size == 0:
@@ -87,7 +100,7 @@ def convert_to_pdf(
 
 
 def _run_soffice(
-    soffice: str, profile: Path, outdir: Path, batch: Sequence[Path], timeout: float
+    soffice: str, profile: Path, outdir: Path, batch: Sequence[Path], deadline: float, limit: float
 ) -> None:
     command = [
         soffice,
@@ -102,22 +115,51 @@ def _run_soffice(
         str(outdir),
         *(str(p.resolve()) for p in batch),
     ]
-    # its own process group, so a timeout ends LibreOffice's helper processes too
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        _, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise RenderError(
-            f"LibreOffice did not finish converting {len(batch)} document(s) in {timeout:g} s"
-        ) from None
-    if proc.returncode != 0:
-        raise RenderError(
-            f"LibreOffice failed (exit {proc.returncode}): {err.decode(errors='replace')[:500]}"
+    log = outdir.parent / "soffice.log"
+    # output to a file, not a pipe: a helper that outlives soffice cannot hold us on a pipe;
+    # its own session, so that the whole group can be killed
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, _MARK: str(profile.resolve())},
         )
+        try:
+            proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            _kill_conversion(proc.pid, profile)
+            proc.wait()
+            raise RenderError(
+                f"LibreOffice did not finish converting {len(batch)} document(s) within the "
+                f"time limit of {limit:g} s and was stopped"
+            ) from None
+        finally:
+            _kill_conversion(proc.pid, profile)  # helpers it left running
+    if proc.returncode != 0:
+        err = log.read_bytes()[-500:].decode(errors="replace")
+        raise RenderError(f"LibreOffice failed (exit {proc.returncode}): {err}")
+
+
+def _kill_conversion(pid: int, profile: Path) -> None:
+    """Kill the conversion's process group, and every process that carries the conversion's
+    mark in its environment: helpers that started sessions of their own inherit it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    marker = f"{_MARK}={profile.resolve()}".encode()
+    proc_root = Path("/proc")
+    if not proc_root.is_dir():  # pragma: no cover - not Linux
+        return
+    for entry in proc_root.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
 
 
 def pdf_to_pngs(pdf: Path, outdir: Path, *, prefix: str, dpi: int = 100) -> list[Path]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import functools
+import re
+import string
 from collections.abc import Mapping
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from ._errors import ProfileError
 from ._files import InputFileError, read_input
@@ -36,7 +38,55 @@ MAX_PROFILE_BYTES = 1024 * 1024
 
 
 class _P(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=500)
+
+
+_FORMAT_SPEC = re.compile(r"[<>^]?\d{0,2}")
+
+
+def _format_of(*fields: str) -> Any:
+    """A format string that may use only *fields*, by name: no attribute access, no index,
+    no conversion, widths of two digits at most (a profile is data, not code)."""
+    allowed = set(fields)
+    shown = ", ".join(f"{{{f}}}" for f in fields)
+
+    def check(value: str) -> str:
+        try:
+            parsed = list(string.Formatter().parse(value))
+        except ValueError as exc:
+            raise ValueError(f"is not a format string ({exc}); write fields as {shown}") from exc
+        for _, field, spec, conversion in parsed:
+            if field is None:
+                continue
+            if field not in allowed:
+                raise ValueError(
+                    f"uses `{{{field}}}`; this format may use only {shown} (a literal brace is "
+                    "written twice: `{{`)"
+                )
+            if conversion is not None or not _FORMAT_SPEC.fullmatch(spec or ""):
+                raise ValueError(
+                    f"`{{{field}{'!' + conversion if conversion else ''}"
+                    f"{':' + spec if spec else ''}}}` is not allowed; write `{{{field}}}` (or "
+                    f"a width of up to two digits, `{{{field}:>3}}`)"
+                )
+        return value
+
+    return AfterValidator(check)
+
+
+def _pattern_of(letters: str, most: int) -> Any:
+    """A babel date pattern of one letter repeated (`dd`, `M`, `y`)."""
+    pattern = re.compile(rf"[{letters}]{{1,{most}}}")
+
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value) or len(set(value)) != 1:
+            raise ValueError(
+                f"`{value}` is not a date pattern here; write {' or '.join(letters)} repeated "
+                f"up to {most} times (`{letters[0] * 2}`)"
+            )
+        return value
+
+    return AfterValidator(check)
 
 
 class Align(StrEnum):
@@ -102,20 +152,30 @@ class Header(_P):
 
 
 class NumberFormat(_P):
-    template: str = Field(description="With {number}, {type} and {symbols}.")
+    template: Annotated[str, _format_of("number", "type", "symbols")] = Field(
+        description="With {number}, {type} and {symbols}."
+    )
     pad_to: int = Field(ge=1, le=6, description="Digits of a number (leading zeros).")
     symbol_separator: str
     draft_blank: str = Field(description="Stands for the number in a draft.")
 
 
 class DateFormat(_P):
-    template: str = Field(description="With {place}, {day}, {month} and {year}.")
-    locale: str = "vi"
-    day: str = Field(description="babel pattern for the day.")
-    month: str = Field(description="babel pattern for a month that is not padded.")
-    month_padded: str = Field(description="babel pattern for a padded month.")
-    padded_months: list[int] = Field(description="Months written with a leading zero.")
-    year: str
+    template: Annotated[str, _format_of("place", "day", "month", "year")] = Field(
+        description="With {place}, {day}, {month} and {year}."
+    )
+    locale: str = Field(default="vi", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+    day: Annotated[str, _pattern_of("d", 2)] = Field(description="babel pattern for the day.")
+    month: Annotated[str, _pattern_of("ML", 4)] = Field(
+        description="babel pattern for a month that is not padded."
+    )
+    month_padded: Annotated[str, _pattern_of("ML", 4)] = Field(
+        description="babel pattern for a padded month."
+    )
+    padded_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        description="Months written with a leading zero."
+    )
+    year: Annotated[str, _pattern_of("y", 4)]
     draft_blank: str = Field(description="Stands for the day and the month in a draft.")
 
 
@@ -130,7 +190,7 @@ class Numbering(_P):
     after: dict[ListStyle, ListStyle] = Field(
         description="Default labels of the sub-items of an item labelled with the key."
     )
-    formats: dict[ListStyle, str] = Field(
+    formats: dict[ListStyle, Annotated[str, _format_of("n", "roman", "letter", "parent")]] = Field(
         description="Label formats with {n}, {roman}, {letter}, {parent}."
     )
     letters: list[str] = Field(min_length=1, description="The letter sequence.")
@@ -141,7 +201,9 @@ class TaskFormat(_P):
     lead: str
     coordinating: str
     timeline: str
-    line: str = Field(description="Format of a task line with {label} and {value}.")
+    line: Annotated[str, _format_of("label", "value")] = Field(
+        description="Format of a task line with {label} and {value}."
+    )
     bullet: ListStyle
     separator: str
     end: str
@@ -149,16 +211,22 @@ class TaskFormat(_P):
 
 class SignatureFormat(_P):
     prefixes: dict[IssuerKind, dict[AuthorityType, str]]
-    line: str = Field(description="Format of an authority line with {prefix} and {of}.")
+    line: Annotated[str, _format_of("prefix", "of")] = Field(
+        description="Format of an authority line with {prefix} and {of}."
+    )
 
 
 class RecipientsFormat(_P):
     label: str
     bullet: str
-    marker: str = Field(description="Format of a marker with {marker}.")
+    marker: Annotated[str, _format_of("marker")] = Field(
+        description="Format of a marker with {marker}."
+    )
     line_end: str
     last_end: str
-    archive: str = Field(description="Format of the archive line with {holders}.")
+    archive: Annotated[str, _format_of("holders")] = Field(
+        description="Format of the archive line with {holders}."
+    )
     archive_separator: str
 
 
@@ -327,7 +395,8 @@ def _validate(data: Mapping[str, Any], *, file: Path | str | None) -> Profile:
         field = ".".join(str(k) for k in first["loc"])
         count = len(exc.errors())
         more = f" (and {count - 1} more problems)" if count > 1 else ""
-        raise ProfileError(first["msg"] + more, file=file, field=field) from exc
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ProfileError(message + more, file=file, field=field) from exc
     missing = [role for role in STYLE_ROLES if role not in profile.styles]
     if missing:
         raise ProfileError(f"no style for {', '.join(missing)}", file=file, field="styles")

@@ -117,6 +117,7 @@ FORMAT_CHANGES: dict[str, Callable[[dict[str, Any]], None]] = {
     ),
     "symbol-separator": _set("number.symbol_separator", "."),
     "number-padding": _set("number.pad_to", 3),
+    "number-width": _set("number.template", lambda t: t.replace("{number}", "{number:>4}")),
     "date-template": _set("date.template", "{place}, ngày {day}/{month}/{year}"),
     "date-no-padded-months": _set("date.padded_months", []),
     "date-all-months-padded": _set("date.padded_months", list(range(1, 13))),

@@ -201,3 +201,17 @@ def test_documented_message_and_exit_status(
     if status != 0:
         after = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.docx")}
         assert after == before, "a failed run must not write or change any .docx"
+
+
+def test_every_promise_names_tests_that_exist() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("## Untrusted input: what planforge promises", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`test_" in line]
+    assert len(rows) >= 10
+    defined = set()
+    for module in (ROOT / "tests").glob("test_*.py"):
+        defined |= set(re.findall(r"^def (test_\w+)", module.read_text(encoding="utf-8"), re.M))
+    for row in rows:
+        named = re.findall(r"`(test_\w+)`", row.rsplit("|", 2)[1])
+        assert named, row
+        assert set(named) <= defined, set(named) - defined

@@ -121,9 +121,14 @@ def guess_profile(doc: WordDocument) -> Profile:
     return default_profile(kind, day)
 
 
+def _without_specs(template: str) -> str:
+    """`{number:>3}` -> `{number}`: a width a profile gives a field pads it with spaces."""
+    return re.sub(r"\{(\w+):[^{}]*\}", r"{\1}", template)
+
+
 def _date_pattern(template: str) -> re.Pattern[str]:
     return re.compile(
-        re.escape(template)
+        re.escape(_without_specs(template))
         .replace(r"\{place\}", r"(?P<place>.+?)")
         .replace(r"\{day\}", r"(?P<day>\S*)")
         .replace(r"\{month\}", r"(?P<month>\S*)")
@@ -855,11 +860,12 @@ def _label_pattern(fmt: str) -> re.Pattern[str]:
 
 def _number_pattern(template: str, separator: str) -> re.Pattern[str]:
     """`Số: {number}/{type}-{symbols}` -> a regex for any text written that way."""
+    template = _without_specs(template)
     escaped = re.escape(template).replace(r"\ ", r"\s*")
     group = r"[A-ZĐ0-9&]+"
     sep = re.escape(separator)
     return re.compile(
-        escaped.replace(r"\{number\}", r"(?P<number>\d*|\s*)")
+        escaped.replace(r"\{number\}", r"\s*(?P<number>\d*|\s*)")
         .replace(r"\{type\}", r"(?P<type>[A-ZĐ][A-Za-zĐđ]*)")
         .replace(r"\{symbols\}", rf"(?P<symbols>{group}(?:{sep}{group})*)")
     )

@@ -85,6 +85,12 @@ def _check(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
     for source in _sources(tpl):
         try:
             ast = env.parse(source.text)
+        except RecursionError as exc:
+            raise TemplateError(
+                "the template nests its tags or expressions too deeply; simplify the nesting",
+                file=name,
+                part=source.where,
+            ) from exc
         except jinja2.TemplateSyntaxError as exc:
             findings.append(
                 Finding(
@@ -113,12 +119,12 @@ def _trial_render(data: bytes, name: str, profile: Profile | None) -> list[Findi
     from .render import check_rendered
 
     chosen = profile or default_profile(IssuerKind.STATE, _dt.date.today())
+    # already in the limited child: compile and render here. What cannot compile (after the
+    # syntax passed above: nesting beyond any limit) is refused, as is an unsafe output; what
+    # fails while rendering the plan is a finding.
+    compiled = CompiledTemplate(data, name)
     try:
-        # already in the limited child: render here, and check the output as a render would
-        rendered = CompiledTemplate(data, name).render(
-            build_context(reference_plan(), chosen), chosen
-        )
-        check_rendered(rendered, name=name)
+        rendered = compiled.render(build_context(reference_plan(), chosen), chosen)
     except TemplateError as exc:
         return [
             Finding(
@@ -129,6 +135,7 @@ def _trial_render(data: bytes, name: str, profile: Profile | None) -> list[Findi
                 context=exc.context,
             )
         ]
+    check_rendered(rendered, name=name)
     return []
 
 

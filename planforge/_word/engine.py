@@ -126,8 +126,15 @@ class CompiledTemplate:
 
     def __init__(self, data: bytes, name: str) -> None:
         self.name = name
-        self._tpl = DocxTemplate(io.BytesIO(data))
-        self._tpl.init_docx()
+        try:
+            self._tpl = DocxTemplate(io.BytesIO(data))
+            self._tpl.init_docx()
+        except Exception as exc:  # python-docx's errors for a broken package vary
+            raise TemplateError(
+                f"cannot be opened as a Word document ({type(exc).__name__}: {exc}); save it "
+                "again with Word or LibreOffice",
+                file=name,
+            ) from exc
         doc = self._tpl.docx
         _mark_column_loops(doc.element.body)
         env = sandboxed_environment()
@@ -180,6 +187,14 @@ class CompiledTemplate:
             source = source.replace(escape, '{{ "' + literal + '" }}')
         try:
             return env.from_string(source)
+        except (RecursionError, SyntaxError) as exc:
+            # Jinja's parser recurses; Python refuses code with over 20 nested blocks
+            raise TemplateError(
+                "the template nests its tags or expressions too deeply "
+                f"({type(exc).__name__}: {exc}); simplify the nesting",
+                file=self.name,
+                part=member,
+            ) from exc
         except jinja2.TemplateSyntaxError as exc:
             lines = source.splitlines()
             near = ""
@@ -204,6 +219,12 @@ class CompiledTemplate:
             if "{{" in text or "{%" in text:
                 try:
                     templates[child.tag] = env.from_string(text)
+                except (RecursionError, SyntaxError) as exc:
+                    raise TemplateError(
+                        "the template nests its tags or expressions too deeply; simplify it",
+                        file=self.name,
+                        part=f"document property {etree.QName(child).localname}",
+                    ) from exc
                 except jinja2.TemplateSyntaxError as exc:
                     raise TemplateError(
                         f"template syntax error: {exc.message}",
@@ -234,6 +255,16 @@ class CompiledTemplate:
             raise TemplateError(f"refused by the sandbox: {exc}", file=self.name) from exc
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template error: {exc}", file=self.name) from exc
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(
+                f"the template renders XML that is not well-formed ({exc})", file=self.name
+            ) from exc
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+            # what a template's own expressions raise (a range too large, a division by zero)
+            raise TemplateError(
+                f"the template failed while rendering ({type(exc).__name__}: {exc})",
+                file=self.name,
+            ) from exc
         entries = [
             _Entry.make(member, rendered[member]) if member in rendered else self.fixed[member]
             for member in self.order

@@ -296,9 +296,10 @@ def _check_xml(member: str, root: Any, name: str, lim: ArchiveLimits) -> None:
             raise TemplateError(f"part {member} {_FORBIDDEN_ELEMENTS[local]}", file=name)
         if local == "instrText" and el.text:
             instructions.append(el.text)
-        elif local == "t" and el.text:
-            braces += el.text.count("{")
+        # Jinja reads the whole XML: braces count wherever they are
+        braces += (el.text or "").count("{") + (el.tail or "").count("{")
         for attr, value in el.attrib.items():
+            braces += str(value).count("{")
             attr_local = _local(attr)
             if attr_local == "instr":
                 instructions.append(str(value))
