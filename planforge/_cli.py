@@ -376,7 +376,7 @@ def validate_command(
                 chosen = resolve_profile(profile, plan)
                 findings = plan_findings(plan, chosen)
                 _print_findings([f for f in findings if not f.is_error])
-                raise_for_errors(findings)
+                raise_for_errors(findings, plan)
         except click.exceptions.Exit:
             failed += 1
             continue
@@ -495,7 +495,7 @@ def profiles_command() -> None:
     rows = [("PROFILE", "KIND", "IN FORCE", "RULES")]
     for name in builtin_profiles():
         p = load_profile(name)
-        kind = p.default_for.value if p.default_for else "-"
+        kind = ", ".join(p.default_for) or "-"
         rows.append((name, kind, p.period() or "undated", p.source))
     widths = [max(len(row[n]) for row in rows) for n in range(3)]
     for row in rows:

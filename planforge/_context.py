@@ -20,7 +20,7 @@ def template_context(plan: Plan, *, profile: Profile | str | Path | None = None)
     Raises PlanInputError when the plan cannot be rendered under the profile.
     """
     chosen = _profile_for(plan, profile)
-    raise_for_errors(plan_findings(plan, chosen))
+    raise_for_errors(plan_findings(plan, chosen), plan)
     return build_context(plan, chosen)
 
 
@@ -37,6 +37,8 @@ def build_context(plan: Plan, profile: Profile) -> dict[str, Any]:
     place_date = format_place_date(plan.place, plan.date, plan.issue_year, profile.date)
     parts, blocks = _body(plan, profile)
     tasks = list(_tasks(parts, profile))
+    signatures = _signatures(plan, profile)
+    rows = _signature_rows(signatures, plan, profile)
     return {
         "profile": {
             "name": profile.name,
@@ -71,7 +73,9 @@ def build_context(plan: Plan, profile: Profile) -> dict[str, Any]:
         "blocks": blocks,
         "tasks": tasks,
         "closing": list(plan.closing),
-        "signatures": _signatures(plan, profile),
+        "signatures": signatures,
+        "signature_rows": rows,
+        "signature_columns": max((len(row) for row in rows), default=1),
         "recipients": {
             "label": profile.recipients.label,
             "lines": _recipient_lines(plan, profile),
@@ -212,7 +216,7 @@ def _signatures(plan: Plan, profile: Profile) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for n, sig in enumerate(plan.signatures):
         issuer = plan.signing_issuer(n)
-        prefixes = profile.signature.prefixes[issuer.kind]
+        prefixes = profile.signature.prefixes_for(issuer.kind, profile.default_for)
         authority = [
             profile.signature.line.format(prefix=prefixes[a.type], of=a.of) for a in sig.authority
         ]
@@ -221,7 +225,7 @@ def _signatures(plan: Plan, profile: Profile) -> list[dict[str, Any]]:
         out.append(
             {
                 "issuer": issuer.abbreviation,
-                "kind": issuer.kind.value,
+                "kind": issuer.kind,
                 "authority": authority,
                 "position": sig.position or "",
                 "signer": sig.signer,
@@ -233,6 +237,22 @@ def _signatures(plan: Plan, profile: Profile) -> list[dict[str, Any]]:
     for block, count in zip(out, lines, strict=True):
         block["padding"] = max(lines) - count
     return out
+
+
+def _signature_rows(
+    signatures: list[dict[str, Any]], plan: Plan, profile: Profile
+) -> list[list[dict[str, Any]]]:
+    """The blocks in rows of the profile's `per_row`, the lead body's where the profile says."""
+    ordered = list(signatures)
+    lead = profile.signature.lead
+    leader = plan.issuers[0].abbreviation
+    first = next((s for s in ordered if s["issuer"] == leader), None)
+    per_row = max(1, profile.signature.per_row)
+    if lead != "as_given" and first is not None and len(ordered) > 1:
+        ordered.remove(first)
+        at = min(per_row, len(ordered) + 1) - 1 if lead == "right" else 0
+        ordered.insert(at, first)
+    return [ordered[n : n + per_row] for n in range(0, len(ordered), per_row)]
 
 
 def _recipient_lines(plan: Plan, profile: Profile) -> list[str]:

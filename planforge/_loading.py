@@ -121,6 +121,8 @@ def plan_from_data(
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanInputError(_problems(exc, lines or {}), file=file) from exc
+    plan._source = file
+    plan._lines = dict(lines or {})
     if plan.profile is not None and plan.profile not in builtin_profiles():
         if file is not None:
             plan._base_dir = file.parent
@@ -198,6 +200,11 @@ def _message(err: Mapping[str, Any], loc: PathKey) -> str:
     if kind in _TYPE_WORDS:
         shown = "" if kind == "missing" else f", not {_shown(given)}"
         return _TYPE_WORDS[kind] + shown
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "kind":
+        return (
+            "must be a kind of body in lower-case letters (state, party, organisation), "
+            f"not {_shown(given)}"
+        )
     if kind == "enum":
         return f"must be one of {err.get('ctx', {}).get('expected', '')}, not {_shown(given)}"
     if kind in {

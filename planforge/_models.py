@@ -38,8 +38,10 @@ __all__ = [
     "Recipients",
     "SignatureBlock",
     "Task",
+    "TextLines",
     "Title",
     "Urgency",
+    "one_line",
 ]
 
 #: Suffixes of a profile file a plan may name beside it.
@@ -102,6 +104,40 @@ def _line_or_empty(value: str) -> str:
 Line = Annotated[str, AfterValidator(_line)]
 """One line of text: NFC, trimmed, not empty, no line break."""
 
+
+def _given_lines(value: Any) -> Any:
+    """A list of lines, or a text with line breaks (a YAML `|` block), as one text whose lines
+    are separated by `\n`: the breaks the clerk wants printed."""
+    if isinstance(value, (list, tuple)):
+        if not value or not all(isinstance(v, str) for v in value):
+            return value  # refused below with the type's message
+        return "\n".join(value)
+    return value
+
+
+def _lines_text(value: str) -> str:
+    text = clean_text(value)
+    if not text:
+        raise ValueError("must not be empty")
+    # only \n and \r\n: splitlines() also breaks at \v \f \x1c-\x1e, which are refused
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    if any(not line for line in lines):
+        raise ValueError("has an empty line; remove it (each given line is printed as it is)")
+    if any(len(line.splitlines()) > 1 for line in lines):
+        raise ValueError("must break lines only with a new line (or be a list of lines)")
+    return "\n".join(" ".join(line.split()) for line in lines)
+
+
+TextLines = Annotated[str, BeforeValidator(_given_lines), AfterValidator(_lines_text)]
+"""A name or title printed on one or more lines: a single text (planforge breaks it where it
+does not fit), a list of lines, or a text with line breaks (printed exactly as given)."""
+
+
+def one_line(text: str) -> str:
+    """The lines of a TextLines value joined with spaces (for comparing names)."""
+    return " ".join(text.split("\n"))
+
+
 Paragraph = Annotated[str, AfterValidator(_paragraph)]
 """One paragraph of body text: NFC, trimmed, not empty; typed line breaks become spaces."""
 
@@ -115,20 +151,39 @@ class _Model(BaseModel):
 
 
 class IssuerKind(StrEnum):
-    """Which system of rules an issuing body follows."""
+    """The kinds of issuing body the built-in profiles serve; a profile may serve others."""
 
-    STATE = "state"  # Nghị định 30/2020/NĐ-CP
-    PARTY = "party"  # Hướng dẫn 36-HD/VPTW
+    STATE = "state"  # state bodies: Nghị định 30/2020/NĐ-CP
+    PARTY = "party"  # Party bodies: Hướng dẫn 36-HD/VPTW, 05-HD/VPTW
+    ORGANISATION = "organisation"  # the Fatherland Front and mass organisations (ND30 layout)
+
+
+def _kind(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Kind = Annotated[
+    str,
+    BeforeValidator(_kind),
+    Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$"),
+]
+"""A kind of issuing body: `state`, `party`, `organisation`, or a kind a user profile serves."""
 
 
 class Issuer(_Model):
     """An issuing body (cơ quan ban hành)."""
 
-    name: Line = Field(description="Name as printed in the header, e.g. `UBND TỈNH PHÚ YÊN`.")
-    parent: Line | None = Field(
+    name: TextLines = Field(
+        description="Name as printed in the header, e.g. `UBND TỈNH PHÚ YÊN`; a list of lines "
+        "(or a text with line breaks) is printed exactly so."
+    )
+    parent: TextLines | None = Field(
         default=None, description="Body it belongs to, printed above it, e.g. `TỈNH ỦY THANH HÓA`."
     )
-    kind: IssuerKind = Field(description="`state` or `party`.")
+    kind: Kind = Field(
+        description="`state`, `party` or `organisation` (the Fatherland Front, mass "
+        "organisations), or a kind a profile file serves."
+    )
     abbreviation: Line = Field(
         description="Abbreviation used in the document symbol, e.g. `UBND`, `BTGTU`."
     )
@@ -272,7 +327,9 @@ class Authority(_Model):
     """One authority line: prefix (spelled by the profile) and the body or post signed for."""
 
     type: AuthorityType
-    of: Line = Field(description="Body or post after the prefix, e.g. `ỦY BAN NHÂN DÂN`.")
+    of: TextLines = Field(
+        description="Body or post after the prefix, e.g. `ỦY BAN NHÂN DÂN`; lines as given."
+    )
 
 
 class SignatureBlock(_Model):
@@ -287,12 +344,12 @@ class SignatureBlock(_Model):
         default_factory=list,
         description="Authority lines, outermost first: `TM. ỦY BAN NHÂN DÂN`, then `KT. CHỦ TỊCH`.",
     )
-    body: Line | None = Field(
+    body: TextLines | None = Field(
         default=None,
         description="Body name printed without a prefix (a head of a Ban signing directly).",
     )
-    position: Line | None = Field(
-        default=None, description="Signer's position, e.g. `PHÓ CHỦ TỊCH`."
+    position: TextLines | None = Field(
+        default=None, description="Signer's position, e.g. `PHÓ CHỦ TỊCH`; lines as given."
     )
     signer: Line = Field(description="Signer's full name.")
 
@@ -392,8 +449,31 @@ class Plan(_Model):
             raise ValidationError.from_exception_data(type(self).__name__, problems)
         return self
 
-    # the folder a plan file was read from, where a profile file it names is looked for
+    # where a plan file was read from: its folder (where a profile file it names is looked
+    # for), its path and the line of each field, so that later checks can point at them
     _base_dir: Path | None = PrivateAttr(default=None)
+    _source: Path | None = PrivateAttr(default=None)
+    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        # two plans are equal when their fields are, wherever they were read from
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def located(self, field: str) -> tuple[Path | None, int | None]:
+        """The file this plan was read from and the line of *field* (a path such as
+        `issuers[0].kind`), when it was read from a file."""
+        keys: list[str | int] = []
+        for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
+            keys.append(int(index) if index else name)
+        for end in range(len(keys), -1, -1):
+            line = self._lines.get(tuple(keys[:end]))
+            if line is not None:
+                return self._source, line
+        return self._source, None
 
     def profile_file(self) -> Path | None:
         """The profile file `profile` names beside the plan file, if it names one that exists.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import difflib
 import functools
 import re
 import string
@@ -11,14 +12,14 @@ from collections.abc import Mapping
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from ._errors import ProfileError
+from ._errors import PlanInputError, Problem, ProfileError
 from ._files import InputFileError, read_input
-from ._models import AuthorityType, IssuerKind, ListStyle
+from ._models import AuthorityType, ListStyle
 from ._yaml import load_yaml
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Profile",
+    "builtin_kinds",
     "builtin_profiles",
     "default_profile",
     "load_profile",
@@ -72,6 +74,13 @@ def _format_of(*fields: str) -> Any:
         return value
 
     return AfterValidator(check)
+
+
+def _as_kinds(value: Any) -> Any:
+    """`default_for: party` is `[party]`; null is none."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else value
 
 
 def _pattern_of(letters: str, most: int) -> Any:
@@ -148,7 +157,11 @@ class Header(_P):
     joint_separator: str = Field(
         description="Appended to every issuer line but the last in a joint plan."
     )
-    left_width: float = Field(gt=0.1, lt=0.9, description="Left column share of the text width.")
+    left_width: float = Field(
+        gt=0.1,
+        lt=0.9,
+        description="Left column share of the text width; the columns adapt to the motto.",
+    )
 
 
 class NumberFormat(_P):
@@ -209,10 +222,73 @@ class TaskFormat(_P):
     end: str
 
 
+class StyleChange(_P):
+    """A change to a text style (only what differs)."""
+
+    size: float | None = Field(default=None, gt=0, le=72)
+    bold: bool | None = None
+    italic: bool | None = None
+    underline: bool | None = None
+
+
 class SignatureFormat(_P):
-    prefixes: dict[IssuerKind, dict[AuthorityType, str]]
+    prefixes: dict[str, dict[AuthorityType, str]] = Field(
+        description="Authority prefixes by the kind of the body that signs."
+    )
     line: Annotated[str, _format_of("prefix", "of")] = Field(
         description="Format of an authority line with {prefix} and {of}."
+    )
+    kind_styles: dict[str, dict[str, StyleChange]] = Field(
+        default_factory=dict,
+        description="In a joint plan each block signs by its own body's rules: for a body of "
+        "this kind, these changes to the signature styles (signature_authority, "
+        "signature_position, signer).",
+    )
+    per_row: int = Field(
+        default=2, ge=1, le=4, description="Signature blocks side by side in a row."
+    )
+    row_gap_pt: float = Field(
+        default=18,
+        ge=0,
+        le=72,
+        description="Space above each row of signature blocks but the first.",
+    )
+    lead: Literal["as_given", "right", "left"] = Field(
+        default="as_given",
+        description="Where the lead body (the first issuer) signs: in the order the plan lists "
+        "the blocks, or at the right (left) of the first row.",
+    )
+
+    def prefixes_for(self, kind: str, served: list[str]) -> dict[AuthorityType, str]:
+        """The prefixes a body of *kind* signs with; a kind the profile does not list signs
+        as the first kind the profile serves (or as a state body)."""
+        for candidate in (kind, *served, "state"):
+            if candidate in self.prefixes:
+                return self.prefixes[candidate]
+        return {}
+
+    def style_for(self, kind: str, role: str, base: TextStyle) -> TextStyle:
+        """*base* (the profile's style of *role*) as a body of *kind* signs it."""
+        change = self.kind_styles.get(kind, {}).get(role)
+        if change is None:
+            return base
+        return base.model_copy(update=change.model_dump(exclude_none=True))
+
+
+class Layout(_P):
+    """How names are broken into lines where they do not fit their column."""
+
+    keep_with_name: list[str] = Field(
+        default_factory=list,
+        description="Words never separated from the place name after them (TỈNH, XÃ, ...): "
+        "no line breaks after them in a name.",
+    )
+    keep_together: list[str] = Field(
+        default_factory=list,
+        description="Phrases never parted by a line break (BAN THƯỜNG VỤ, ỦY BAN NHÂN DÂN).",
+    )
+    break_before: list[str] = Field(
+        default_factory=list, description="Words a line may best start with (VÀ, ỦY BAN)."
     )
 
 
@@ -313,10 +389,10 @@ class Profile(_P):
     version: str
     title: str
     source: str = Field(description="The rules this profile follows.")
-    default_for: IssuerKind | None = Field(
-        default=None,
-        description="Plans whose first issuer is of this kind get this profile while it is in "
-        "force.",
+    default_for: Annotated[list[str], BeforeValidator(_as_kinds)] = Field(
+        default_factory=list,
+        description="Kinds of issuing body served: a plan whose first issuer is of one of them "
+        "gets this profile while it is in force.",
     )
     effective_from: _dt.date | None = Field(
         default=None, description="The first day the rules are in force."
@@ -334,6 +410,7 @@ class Profile(_P):
     tasks: TaskFormat
     signature: SignatureFormat
     recipients: RecipientsFormat
+    layout: Layout = Field(default_factory=Layout)
     checks: Checks
     audit: Audit
     styles: dict[str, TextStyle] = Field(description="Text style of each element, by role.")
@@ -457,7 +534,7 @@ def load_profile(source: str | Path) -> Profile:
         )
         # a derived profile is chosen explicitly, never by issuer kind, unless it says so
         if "default_for" not in data:
-            merged["default_for"] = None
+            merged["default_for"] = []
         if "name" not in data:
             merged["name"] = f"{base_name}+{file.stem}"
     else:
@@ -490,17 +567,31 @@ def plan_day(plan: Plan) -> _dt.date:
     return plan.date if plan.date is not None else _dt.date.today()
 
 
-def default_profile(kind: IssuerKind, day: _dt.date) -> Profile:
+def unknown_kind(kind: str, known: list[str] | None = None) -> str:
+    """What to say of a kind no profile serves: the known ones, and the closest."""
+    known = known or builtin_kinds()
+    close = difflib.get_close_matches(kind, known, 1, 0.6)
+    hint = f"; did you mean `{close[0]}`?" if close else ""
+    return (
+        f"`{kind}` is not a kind of body any profile here serves ({', '.join(known)}){hint} "
+        "(a profile file may serve others: name it with `profile:` or --profile)"
+    )
+
+
+def builtin_kinds() -> list[str]:
+    """The kinds of issuing body the built-in profiles serve."""
+    return sorted({k for name in builtin_profiles() for k in _builtin(name).default_for})
+
+
+def default_profile(kind: str, day: _dt.date) -> Profile:
     """The built-in profile for documents of *kind* in force on *day*.
 
     Before the first profile of a kind took effect, the earliest one of that kind applies
     (planforge has nothing older); the plan checks warn about it.
     """
-    candidates = [
-        _builtin(name) for name, data in _builtin_data().items() if data.get("default_for") == kind
-    ]
+    candidates = [_builtin(n) for n in builtin_profiles() if kind in _builtin(n).default_for]
     if not candidates:
-        raise ProfileError(f"no built-in profile for issuers of kind {kind.value!r}")
+        raise ProfileError(unknown_kind(kind), field="issuers[0].kind")
     for profile in candidates:
         if profile.in_force(day):
             return profile
@@ -527,4 +618,10 @@ def resolve_profile(profile: Profile | str | Path | None, plan: Plan) -> Profile
                 field="profile",
             )
         return load_profile(file)
-    return default_profile(plan.issuers[0].kind, plan_day(plan))
+    try:
+        return default_profile(plan.issuers[0].kind, plan_day(plan))
+    except ProfileError as exc:
+        # the plan's own field is at fault: say where it is
+        file, line = plan.located("issuers[0].kind")
+        problem = Problem(unknown_kind(plan.issuers[0].kind), field="issuers[0].kind", line=line)
+        raise PlanInputError([problem], file=file) from exc

@@ -90,7 +90,7 @@ class Renderer:
 
         chosen = self.profile_for(plan)
         findings = plan_findings(plan, chosen)
-        raise_for_errors(findings)
+        raise_for_errors(findings, plan)
         context = build_context(plan, chosen)
         if self._worker is None:
             data = render_docx(context, chosen)

@@ -6,10 +6,17 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from ._errors import PlanInputError, Problem
+from ._errors import PlanInputError, Problem, ProfileError
 from ._findings import Finding
 from ._models import AuthorityType, IssuerKind, Plan
-from ._profiles import Profile, default_profile, plan_day, resolve_profile
+from ._profiles import (
+    Profile,
+    builtin_kinds,
+    default_profile,
+    plan_day,
+    resolve_profile,
+    unknown_kind,
+)
 from ._text import tone_normal
 
 __all__ = ["check_plan", "plan_findings", "raise_for_errors", "same_words"]
@@ -32,6 +39,7 @@ def check_plan(plan: Plan, profile: Profile | str | Path | None = None) -> list[
 def plan_findings(plan: Plan, profile: Profile) -> list[Finding]:
     """Every finding for *plan* under the resolved *profile*."""
     return [
+        *_kind_findings(plan, profile),
         *_period_findings(plan, profile),
         *_reorganisation_findings(plan, profile),
         *_number_findings(plan, profile),
@@ -40,15 +48,33 @@ def plan_findings(plan: Plan, profile: Profile) -> list[Finding]:
     ]
 
 
-def raise_for_errors(findings: list[Finding]) -> None:
-    """Raise PlanInputError (exit status 2) naming every error among *findings*."""
-    problems = [Problem(f.message, field=f.where) for f in findings if f.is_error]
+def raise_for_errors(findings: list[Finding], plan: Plan) -> None:
+    """Raise PlanInputError (exit status 2) naming every error among *findings*, with the
+    plan's file and the line of each field when the plan was read from a file."""
+    problems = []
+    file = None
+    for finding in findings:
+        if finding.is_error:
+            file, line = plan.located(finding.where)
+            problems.append(Problem(finding.message, field=finding.where, line=line))
     if problems:
-        raise PlanInputError(problems)
+        raise PlanInputError(problems, file=file)
 
 
 def _warning(rule: str, message: str, where: str, source: str) -> Finding:
     return Finding(rule, "warning", message, source, where)
+
+
+def _kind_findings(plan: Plan, profile: Profile) -> list[Finding]:
+    """An issuer's kind must be one a profile serves (a typo would sign by the wrong rules)."""
+    known = sorted(set(builtin_kinds()) | set(profile.default_for))
+    return [
+        Finding(
+            "kind", "error", unknown_kind(issuer.kind, known), profile.source, f"issuers[{n}].kind"
+        )
+        for n, issuer in enumerate(plan.issuers)
+        if issuer.kind not in known and issuer.kind not in profile.signature.prefixes
+    ]
 
 
 def _period_findings(plan: Plan, profile: Profile) -> list[Finding]:
@@ -58,9 +84,14 @@ def _period_findings(plan: Plan, profile: Profile) -> list[Finding]:
     when = (
         f"dated {day:%d/%m/%Y}" if plan.date is not None else f"a draft rendered on {day:%d/%m/%Y}"
     )
-    kind = profile.default_for or plan.issuers[0].kind
-    current = default_profile(kind, day)
-    instead = f"; {current.name} is in force then" if current.in_force(day) else ""
+    kind = plan.issuers[0].kind
+    if profile.default_for and kind not in profile.default_for:
+        kind = profile.default_for[0]
+    try:
+        current: Profile | None = default_profile(kind, day)
+    except ProfileError:
+        current = None
+    instead = f"; {current.name} is in force then" if current and current.in_force(day) else ""
     return [
         _warning(
             "profile",
@@ -150,8 +181,8 @@ def _number_findings(plan: Plan, profile: Profile) -> list[Finding]:
     return found
 
 
-def _kind_name(kind: IssuerKind) -> str:
-    return {IssuerKind.STATE: "state", IssuerKind.PARTY: "Party"}.get(kind, kind.value)
+def _kind_name(kind: str) -> str:
+    return "Party" if kind == IssuerKind.PARTY else kind
 
 
 def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
@@ -160,7 +191,7 @@ def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
     authority_source = profile.audit.sources.get("authority", profile.source)
     for n, sig in enumerate(plan.signatures):
         kind = plan.signing_issuer(n).kind
-        prefixes = profile.signature.prefixes.get(kind, {})
+        prefixes = profile.signature.prefixes_for(kind, profile.default_for)
         for k, authority in enumerate(sig.authority):
             where = f"signatures[{n}].authority[{k}]"
             prefix = prefixes.get(authority.type)

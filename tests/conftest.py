@@ -108,8 +108,8 @@ def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[
 
 
 @dataclass(frozen=True)
-class PdfLine:
-    """One printed line of a PDF page, with its box in points (origin at the top left)."""
+class PdfWord:
+    """One printed word of a PDF page, with its box in points (origin at the top left)."""
 
     page: int
     text: str
@@ -117,6 +117,19 @@ class PdfLine:
     y0: float
     x1: float
     y1: float
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    """One printed line of a PDF page (as poppler groups words), with its box and words."""
+
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    words: tuple[PdfWord, ...] = ()
 
 
 def pdf_lines(pdf: Path) -> list[PdfLine]:
@@ -136,10 +149,37 @@ def pdf_lines(pdf: Path) -> list[PdfLine]:
     ).stdout
     root = ET.fromstring(out)
     ns = "{http://www.w3.org/1999/xhtml}"
+
+    def box(el: ET.Element) -> list[float]:
+        return [float(el.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")]
+
     lines = []
     for number, page in enumerate(root.iter(f"{ns}page"), 1):
         for line in page.iter(f"{ns}line"):
-            words = [w.text or "" for w in line.iter(f"{ns}word")]
-            box = [float(line.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")]
-            lines.append(PdfLine(number, " ".join(words), *box))
+            words = tuple(PdfWord(number, w.text or "", *box(w)) for w in line.iter(f"{ns}word"))
+            lines.append(PdfLine(number, " ".join(w.text for w in words), *box(line), words))
     return lines
+
+
+def printed_as_one_line(lines: list[PdfLine], text: str) -> list[tuple[PdfWord, ...]]:
+    """Every place where the words of *text* are printed in order on one line (the same
+    baseline, within 1 pt, and left to right): a line may hold other text beside it."""
+    wanted = text.split()
+    words = sorted(
+        (w for line in lines for w in line.words), key=lambda w: (w.page, round(w.y1), w.x0)
+    )
+    found = []
+    for start, first in enumerate(words):
+        if first.text != wanted[0]:
+            continue
+        run = [first]
+        for w in words[start + 1 :]:
+            if len(run) == len(wanted):
+                break
+            if w.page == first.page and abs(w.y1 - first.y1) <= 1 and w.x0 >= run[-1].x1 - 0.5:
+                if w.text != wanted[len(run)]:
+                    break
+                run.append(w)
+        if len(run) == len(wanted):
+            found.append(tuple(run))
+    return found

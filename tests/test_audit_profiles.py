@@ -27,6 +27,7 @@ from planforge import (
     load_profile,
 )
 from planforge._profiles import STYLE_ROLES
+from planforge._word.builder import kind_style_name, style_name
 
 from .conftest import EXAMPLE_PLANS
 
@@ -180,18 +181,23 @@ def _text(p: Any) -> str:
 
 
 def _styled(doc: Any, role: str) -> Any:
-    """The first paragraph with text set in the style of *role*."""
+    """The first paragraph with text set in the style of *role* (for the issuing body, its
+    last line: a name's first line set like a parent body reads as one)."""
     name = "PF " + " ".join(w.capitalize() for w in role.split("_"))
     style_id = doc.styles[name].style_id
     roots = [doc.element.body]
     if role == "page_number":
         roots = [doc.sections[0].header._element]
-    for root in roots:
-        for p in root.iter(qn("w:p")):
-            style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-            if style is not None and style.get(qn("w:val")) == style_id and _text(p).strip():
-                return p
-    raise AssertionError(f"no paragraph in the style of {role}")
+    found = [
+        p
+        for root in roots
+        for p in root.iter(qn("w:p"))
+        if (style := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None
+        and style.get(qn("w:val")) == style_id
+        and _text(p).strip()
+    ]
+    assert found, f"no paragraph in the style of {role}"
+    return found[-1] if role == "issuer" else found[0]
 
 
 def _runs(p: Any) -> list[Any]:
@@ -238,21 +244,49 @@ RULE_OF = {
 FLAGGED = [r for r in RULE_OF if r not in ("body", "page_number")]
 
 
+def _signed(doc: Any, profile: Profile, role: str) -> tuple[Any, Any]:
+    """A paragraph of a signature *role* in a block whose prefixes tell its body's kind (a
+    block without any may be signed by any kind of body), and the style it is set by."""
+    prefixes = {p for kind in profile.signature.prefixes.values() for p in kind.values()}
+    names = {style_name(role): ""} | {
+        kind_style_name(role, kind): kind for kind in profile.signature.kind_styles
+    }
+    ids = {doc.styles[n].style_id: k for n, k in names.items() if n in doc.styles}
+    for tc in doc.element.body.iter(qn("w:tc")):
+        texts = [_text(q) for q in tc.iter(qn("w:p"))]
+        if not any(t.startswith(tuple(f"{p} " for p in prefixes)) for t in texts):
+            continue
+        for q in tc.iter(qn("w:p")):
+            style = q.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if style is not None and style.get(qn("w:val")) in ids and _text(q).strip():
+                kind = ids[style.get(qn("w:val"))]
+                return q, profile.signature.style_for(kind, role, profile.style(role))
+    raise AssertionError(f"no {role} in a block with prefixes")
+
+
 def _flag_break(role: str, flag: str) -> Callable[[Any, Profile], None]:
     def breaker(doc: Any, profile: Profile) -> None:
-        wanted = getattr(profile.style(role), flag)
+        if role.startswith("signature") or role == "signer":
+            paragraph, style = _signed(doc, profile, role)
+        else:
+            paragraph, style = _styled(doc, role), profile.style(role)
+        wanted = getattr(style, flag)
         tag, on, off = {"bold": ("w:b", "1", "0"), "italic": ("w:i", "1", "0")}.get(
             flag, ("w:u", "single", "none")
         )
-        _set_run_property(_styled(doc, role), tag, off if wanted else on)
+        _set_run_property(paragraph, tag, off if wanted else on)
 
     return breaker
 
 
 def _size_break(role: str) -> Callable[[Any, Profile], None]:
     def breaker(doc: Any, profile: Profile) -> None:
-        high = max(profile.style(role).size, *profile.audit.sizes.get(role, (0, 0)))
-        _set_run_property(_styled(doc, role), "w:sz", str(int((high + 4) * 2)))
+        if role.startswith("signature") or role == "signer":
+            paragraph, style = _signed(doc, profile, role)
+        else:
+            paragraph, style = _styled(doc, role), profile.style(role)
+        high = max(style.size, *profile.audit.sizes.get(role, (0, 0)))
+        _set_run_property(paragraph, "w:sz", str(int((high + 4) * 2)))
 
     return breaker
 

@@ -164,7 +164,7 @@ def test_planforge_group(tmp_path: Path) -> None:
     assert lines["hd05-2026"].split()[1:4] == ["party", "from", "27/05/2026"]
     assert "Hướng dẫn 05-HD/VPTW" in lines["hd05-2026"]
     assert "03/04/2018 – 26/05/2026" in lines["hd36-2018"]
-    assert lines["nd30-2020"].split()[1:4] == ["state", "from", "05/03/2020"]
+    assert lines["nd30-2020"].split()[1:5] == ["state,", "organisation", "from", "05/03/2020"]
     assert "Nghị định 30/2020/NĐ-CP" in lines["nd30-2020"]
     out = tmp_path / "r.docx"
     assert planforge("render", PHU_YEN, "-o", out).exit_code == 0 and out.is_file()

@@ -98,7 +98,14 @@ CASES: dict[str, Case] = {
     "missing-field": Case(minimal("title: {summary: Phối hợp năm 2024}\n", "")),
     "wrong-type": Case(minimal("date: 2024-05-06", "date: 2024-05-06\nnumber: {number: abc}")),
     "empty-text": Case(minimal("signer: Nguyễn Văn A", 'signer: "  "')),
-    "not-an-option": Case(minimal("kind: state", "kind: stat")),
+    "not-an-option": Case(
+        minimal(
+            "signatures: [{signer: Nguyễn Văn A}]",
+            "signatures: [{signer: Nguyễn Văn A}]\nparts: [{title: P, list_style: greek,\n"
+            "  items: [x]}]",
+        )
+    ),
+    "unknown-kind": Case(minimal("kind: state", "kind: stat")),
     "bad-date": Case(minimal("date: 2024-05-06", "date: 2023-02-29")),
     "no-date": Case(minimal("date: 2024-05-06\n", "")),
     "control-character": Case(minimal("place: Hà Nội", 'place: "Hà\x0bNội"')),

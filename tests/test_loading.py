@@ -336,7 +336,7 @@ def test_an_error_in_a_single_string_list_points_at_its_key(tmp_path: Path) -> N
 
 def test_several_errors_are_reported_at_once(tmp_path: Path) -> None:
     text = (
-        PLAN_YAML.replace("    kind: party\n", "    kind: partly\n")
+        PLAN_YAML.replace("    kind: party\n", "    kind: Partly!\n")
         .replace("place: Thanh Hoá", "place: ''")
         .replace("lead: Sở Y tế", "lead: []")
         .replace("  - position: TRƯỞNG BAN", "  - positon: TRƯỞNG BAN")
@@ -344,7 +344,7 @@ def test_several_errors_are_reported_at_once(tmp_path: Path) -> None:
     error = load_error(write(tmp_path, "plan.yaml", text))
     located = [(p.field, p.line) for p in error.problems]
     assert located == [
-        ("issuers[1].kind", line_of(text, "kind: partly")),
+        ("issuers[1].kind", line_of(text, "kind: Partly!")),
         ("place", line_of(text, "place:")),
         ("parts[0].items[1].task.lead", line_of(text, "lead: []")),
         ("signatures[1].positon", line_of(text, "positon")),

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+import planforge
 from planforge import (
     Authority,
     AuthorityType,
@@ -63,8 +64,8 @@ def test_minimal_plan_is_valid_and_has_the_documented_defaults() -> None:
     assert plan.parts == [] and plan.preamble == [] and plan.closing == []
     assert plan.recipients.to == [] and plan.recipients.archive == []
     assert plan.profile is None
-    assert plan.issuers[0].kind is IssuerKind.STATE
-    assert plan.issuers[1].kind is IssuerKind.PARTY
+    assert plan.issuers[0].kind == IssuerKind.STATE == "state"
+    assert plan.issuers[1].kind == IssuerKind.PARTY
 
 
 def test_models_are_frozen() -> None:
@@ -169,14 +170,40 @@ def test_an_item_needs_a_title_or_a_text() -> None:
     assert "`title` or a `text`" in found["parts[0].items[0]"]
 
 
-def test_an_unknown_list_style_or_kind_is_refused() -> None:
+def test_an_unknown_list_style_is_refused_and_a_kind_must_be_a_name() -> None:
     found = problems(
         plan_data(
-            issuers=[{"name": "UBND", "kind": "federal", "abbreviation": "UBND"}],
+            issuers=[{"name": "UBND", "kind": "Federal Body!", "abbreviation": "UBND"}],
             parts=[{"title": "P", "list_style": "greek", "items": ["x"]}],
         )
     )
     assert set(found) == {"issuers[0].kind", "parts[0].list_style"}
+
+
+def test_a_kind_no_profile_serves_is_an_error_with_a_suggestion() -> None:
+    from planforge import check_plan
+
+    plan = plan_from_data(
+        plan_data(
+            issuers=[
+                {"name": "UBND", "kind": "state", "abbreviation": "UBND"},
+                {"name": "SỞ Y TẾ", "kind": "stat", "abbreviation": "SYT"},
+            ],
+            signatures=[{"signer": "A"}, {"signer": "B"}],
+        )
+    )
+    (error,) = [f for f in check_plan(plan) if f.is_error]
+    assert error.where == "issuers[1].kind"
+    assert (
+        "`stat` is not a kind of body" in error.message and "did you mean `state`?" in error.message
+    )
+    first = plan_from_data(
+        plan_data(issuers=[{"name": "UBND", "kind": "sate", "abbreviation": "UBND"}])
+    )
+    with pytest.raises(planforge.PlanInputError) as info:
+        check_plan(first)
+    assert info.value.field == "issuers[0].kind" and "did you mean `state`?" in str(info.value)
+    assert info.value.exit_code == 2
 
 
 def test_negative_number_is_refused_and_zero_is_kept() -> None:
@@ -408,10 +435,6 @@ def test_blank_text_is_refused(overrides: dict[str, Any], field: str) -> None:
     ("overrides", "field"),
     [
         ({"place": "Thanh\nHoá"}, "place"),
-        (
-            {"issuers": [{"name": "UBND\r\nTỈNH", "kind": "state", "abbreviation": "U"}]},
-            "issuers[0].name",
-        ),
         ({"signatures": [{"signer": "Đầu Thanh\nTùng"}]}, "signatures[0].signer"),
     ],
 )
@@ -558,8 +581,8 @@ def test_an_explicit_signature_issuer_wins_over_the_position() -> None:
             signatures=[{"signer": "A", "issuer": "BTGTU"}, {"signer": "B", "issuer": "UBND"}]
         )
     )
-    assert plan.signing_issuer(0).kind is IssuerKind.PARTY
-    assert plan.signing_issuer(1).kind is IssuerKind.STATE
+    assert plan.signing_issuer(0).kind == IssuerKind.PARTY
+    assert plan.signing_issuer(1).kind == IssuerKind.STATE
 
 
 def test_plan_model_validate_and_the_constructor_agree() -> None:

@@ -142,8 +142,9 @@ def test_a_party_plan_dated_june_2026_follows_hd05(tmp_path: Path) -> None:
         assert 18 * 20 <= int(spacing.get(qn("w:line"))) <= 22 * 20
         assert abs(res.indent(p, "firstLine") - 10 * TWIPS_PER_MM) <= 15
         assert res.align(p) == "both"
-    # the position lines are upright, not bold; the authority lines and the names bold
-    for text, bold in (("PHÓ TRƯỞNG BAN", False), ("PHÓ GIÁM ĐỐC", False), ("K/T TRƯỞNG BAN", True),
+    # the Party position is upright, not bold; the authority lines and the names bold; the
+    # state body's block keeps its own rules (its position bold)
+    for text, bold in (("PHÓ TRƯỞNG BAN", False), ("PHÓ GIÁM ĐỐC", True), ("K/T TRƯỞNG BAN", True),
                        ("KT. GIÁM ĐỐC", True), ("Nguyễn Thị Hà", True)):  # fmt: skip
         (p,) = _find(doc, lambda t, text=text: t == text)
         assert all(res.bold(r) is bold for r in p.iter(qn("w:r")) if text_of(r)), text

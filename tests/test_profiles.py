@@ -116,7 +116,7 @@ def test_party_recipients_block(name: str) -> None:
 
 def test_hd05_values() -> None:
     profile = load_profile("hd05-2026")
-    assert profile.default_for is IssuerKind.PARTY
+    assert profile.default_for == [IssuerKind.PARTY]
     assert str(profile.effective_from) == "2026-05-27" and profile.effective_to is None
     page = profile.page
     assert (page.margin_top_mm, page.margin_bottom_mm) == (20, 20)
@@ -178,7 +178,7 @@ def test_the_default_profile_is_the_one_in_force(kind: str, day: str, name: str)
 
 def test_state_profile_values() -> None:
     profile = load_profile("nd30-2020")
-    assert profile.default_for is IssuerKind.STATE
+    assert profile.default_for == [IssuerKind.STATE, IssuerKind.ORGANISATION]
     assert profile.header.motto == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
@@ -198,7 +198,7 @@ def test_state_profile_values() -> None:
 
 def test_party_profile_values() -> None:
     profile = load_profile("hd36-2018")
-    assert profile.default_for is IssuerKind.PARTY
+    assert profile.default_for == [IssuerKind.PARTY]
     assert profile.header.motto == ["ĐẢNG CỘNG SẢN VIỆT NAM"]
     assert profile.header.issuer_mark == "*"
     assert profile.title_format.summary_mark == "-----"
@@ -254,7 +254,7 @@ def test_a_user_profile_overrides_nested_values_and_keeps_the_rest(tmp_path: Pat
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     assert changed == {"page.margin_left_mm", "styles.body.size", "name", "default_for"}
     assert derived.name == "nd30-2020+wide"
-    assert derived.default_for is None
+    assert derived.default_for == []
     assert base.page.margin_left_mm == 30  # the built-in one is untouched
 
 
@@ -266,7 +266,7 @@ def test_a_user_profile_may_keep_its_own_name_and_default(tmp_path: Path) -> Non
     )
     profile = load_profile(path)
     assert profile.name == "tinh-uy-2026"
-    assert profile.default_for is IssuerKind.PARTY
+    assert profile.default_for == [IssuerKind.PARTY]
     assert profile.font == "Arial"
     assert profile.header.motto == ["ĐẢNG CỘNG SẢN VIỆT NAM"]
 

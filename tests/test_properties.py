@@ -18,6 +18,7 @@ import functools
 import io
 import json
 import os
+import re
 import tempfile
 import unicodedata
 import warnings
@@ -538,16 +539,35 @@ def paragraph_texts(data: bytes) -> list[str]:
     return texts
 
 
+#: Fields planforge breaks into lines (one paragraph each) where they do not fit their column.
+_BROKEN = re.compile(r"issuers\[\d+\]\.(name|parent)|signatures\[\d+\]\.(authority|body|position)")
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _missing(expected: list[tuple[str, str]], paragraphs: list[str]) -> list[tuple[str, str]]:
-    joined = "\x00".join(paragraphs)  # a text may span runs, never paragraphs
-    return [(where, text) for where, text in expected if text not in joined]
+    joined = "\x00".join(paragraphs)  # a text may span runs, never paragraphs...
+    lines = _squash(" ".join(paragraphs))  # ...but a name broken into lines spans several
+    unbroken = joined.replace("\n", "")  # a number broken after its `/`
+    return [
+        (where, text)
+        for where, text in expected
+        if text not in joined
+        and not (_BROKEN.match(where) and _squash(text) in lines)
+        and not (where.startswith("number.") and text in unbroken)
+    ]
 
 
 def _generated(expected: list[tuple[str, str]], paragraphs: list[str]) -> str:
     """The document's text with every user text blanked out: what the template wrote."""
     joined = "\x00".join(paragraphs)
-    for text in sorted({t for _, t in expected}, key=len, reverse=True):
+    for where, text in sorted(expected, key=lambda e: len(e[1]), reverse=True):
         joined = joined.replace(text, "\x00")
+        if _BROKEN.match(where) and text.split():  # broken into lines: one paragraph each
+            words = r"[ \x00\n]+".join(re.escape(w) for w in text.split())
+            joined = re.sub(words, "\x00", joined)
     return joined
 
 

@@ -107,8 +107,8 @@ def guess_profile(doc: WordDocument) -> Profile:
     texts = {p.folded for p in doc.paragraphs[:_HEADER_SPAN]}
     profiles = [load_profile(name) for name in builtin_profiles()]
     kind = next(
-        (p.default_for for p in profiles if p.default_for and fold(p.header.motto[0]) in texts),
-        IssuerKind.STATE,
+        (p.default_for[0] for p in profiles if p.default_for and fold(p.header.motto[0]) in texts),
+        str(IssuerKind.STATE),
     )
     day = _dt.date.today()
     for para in doc.paragraphs[:_HEADER_SPAN]:
@@ -211,17 +211,25 @@ class _Audit:
         rule: str | None = None,
         strict_align: bool = False,
         what: Iterable[str] = ("size", "bold", "italic", "underline", "align"),
+        kinds: Iterable[str] = (),
     ) -> None:
-        """Like check_style, where *para* may be any of *roles* (each property must fit one)."""
+        """Like check_style, where *para* may be any of *roles* (each property must fit one),
+        as a body of any of *kinds* sets it (a signature block signs by its body's rules)."""
         rule = rule or ROLE_RULES[roles[0]]
         label = f"{_LABELS.get(roles[0], roles[0].replace('_', ' '))} {_quote(para)}"
         styles = [self.profile.style(r) for r in roles]
+        kind_list = list(kinds)
+        if kind_list:
+            signature = self.profile.signature
+            styles = [
+                signature.style_for(k, r, self.profile.style(r)) for r in roles for k in kind_list
+            ]
         runs = para.text_runs()
         if not runs:
             return
         checks = set(what)
         if "size" in checks:
-            allowed = self.sizes_allowed(*roles)
+            allowed = self.sizes_allowed(*roles) + [(s.size, s.size) for s in styles]
             bad = sorted(
                 s
                 for s in para.sizes()
@@ -386,12 +394,14 @@ class _Audit:
             )
             return None
         para = candidates[0]
-        match = _number_pattern(rule.template, rule.symbol_separator).fullmatch(para.plain)
+        # a number broken after its `/` (a line break) reads as one
+        text = re.sub(r"\s+", " ", para.text.replace("\n", "")).strip()
+        match = _number_pattern(rule.template, rule.symbol_separator).fullmatch(text)
         example = rule.template.format(
             number="12".zfill(rule.pad_to), type="KH", symbols=rule.symbol_separator.join(["UBND"])
         )
         if not match:
-            self.add("number", f"`{para.plain}` is not written as `{example}`", para.where)
+            self.add("number", f"`{text}` is not written as `{example}`", para.where)
         else:
             digits = match.group("number").strip()
             if digits and digits != str(int(digits)).zfill(rule.pad_to):
@@ -456,11 +466,15 @@ class _Audit:
         if not lines:
             self.add("issuer", "no issuing body above the number", number.where)
             return
-        issuer_style = self.profile.style("issuer")
+        # from the bottom, the issuing bodies' lines (a name may take several); the first line
+        # set as a parent body is where the parent bodies begin (so a name's first line set
+        # exactly like a parent body reads as one: nothing tells them apart)
+        parent_style = self.profile.style("parent")
         separator = self.profile.header.joint_separator.strip()
         group = [lines[-1]]
         for para in reversed(lines[:-1]):
-            if (separator and para.plain.endswith(separator)) or _looks_like(para, issuer_style):
+            ends_a_name = bool(separator) and para.plain.endswith(separator)
+            if ends_a_name or not _looks_like(para, parent_style):
                 group.insert(0, para)
             else:
                 break
@@ -662,10 +676,23 @@ class _Audit:
                 blocks.append(lines)
         return blocks
 
+    def block_kinds(self, prefixed: list[Paragraph]) -> list[str]:
+        """The kinds of body a block may be signed by, from its prefixes (`KT.` a state
+        body's, `K/T` a Party body's); every kind when it has none."""
+        prefixes = self.profile.signature.prefixes
+        split = self.authority_split()
+        kinds = [
+            kind
+            for kind, spelled in prefixes.items()
+            if all(any(p.plain.startswith(s + split) for s in spelled.values()) for p in prefixed)
+        ]
+        return kinds if prefixed and kinds else [*prefixes, *self.profile.default_for]
+
     def signature_block(self, lines: list[Paragraph]) -> None:
         signer, above = lines[-1], lines[:-1]
         prefixed = [p for p in above if self.is_authority(p)]
         plain = [p for p in above if not self.is_authority(p)]
+        kinds = self.block_kinds(prefixed)
         position: Paragraph | None = None
         if (
             plain
@@ -674,15 +701,16 @@ class _Audit:
         ):
             position = plain[-1]
         for para in prefixed:
-            self.check_style(para, "signature_authority")
+            self.check_against(para, ["signature_authority"], kinds=kinds)
         for para in plain:
             if para is position:
-                self.check_style(para, "signature_position")
+                self.check_against(para, ["signature_position"], kinds=kinds)
             elif prefixed or position is not None:
-                self.check_style(para, "signature_authority")
+                self.check_against(para, ["signature_authority"], kinds=kinds)
             else:  # one line above the name: a body signing directly, or a position
-                self.check_against(para, ["signature_authority", "signature_position"])
-        self.check_style(signer, "signer")
+                roles = ["signature_authority", "signature_position"]
+                self.check_against(para, roles, kinds=kinds)
+        self.check_against(signer, ["signer"], kinds=kinds)
 
     # -- recipients ------------------------------------------------------------------------------
 

@@ -24,10 +24,23 @@ from docx.shared import Cm, Mm, Pt
 from .._profiles import STYLE_ROLES, Align, Profile, Rule, builtin_profiles, load_profile
 from .ooxml import insert_in_order, order_table_properties
 
-__all__ = ["RULE_STYLES", "build_template", "style_name", "text_width_twips"]
+__all__ = [
+    "HEADER_TABLE",
+    "RULE_STYLES",
+    "SIGNATURE_ROWS_TABLE",
+    "SIGNATURE_TABLE",
+    "build_template",
+    "kind_style_name",
+    "style_name",
+    "text_width_twips",
+]
 
 #: Paragraph styles of the lines drawn under the motto, the issuer and the summary.
 RULE_STYLES = {"motto": "PF Rule Motto", "issuer": "PF Rule Issuer", "summary": "PF Rule Summary"}
+#: Captions (alt-text titles) of the tables the layout step finds again after rendering.
+HEADER_TABLE = "planforge:header"
+SIGNATURE_TABLE = "planforge:signature"
+SIGNATURE_ROWS_TABLE = "planforge:signatures"
 
 _ALIGN = {
     Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
@@ -64,6 +77,11 @@ def _xml_parts(doc: Any) -> list[Any]:
 def style_name(role: str) -> str:
     """`place_date` -> `PF Place Date`: the Word style of an element role."""
     return "PF " + " ".join(w.capitalize() for w in role.split("_"))
+
+
+def kind_style_name(role: str, kind: str) -> str:
+    """`PF Signature Position (party)`: a signature style as a body of *kind* signs."""
+    return f"{style_name(role)} ({kind})"
 
 
 def text_width_twips(profile: Profile) -> int:
@@ -207,6 +225,19 @@ def _styles(doc: Any, profile: Profile) -> None:
         fmt.first_line_indent = Cm(spec.first_line_indent_cm) if spec.first_line_indent_cm else None
         fmt.keep_with_next = spec.keep_with_next
         fmt.widow_control = True
+    # each block of a joint plan signs by its own body's rules: a style per kind and role
+    for kind, changes in profile.signature.kind_styles.items():
+        for role, change in changes.items():
+            base = doc.styles[style_name(role)]
+            style = doc.styles.add_style(kind_style_name(role, kind), WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = base
+            style.quick_style = True
+            for field in ("bold", "italic", "underline"):
+                value = getattr(change, field)
+                if value is not None:
+                    setattr(style.font, field, value)
+            if change.size is not None:
+                style.font.size = Pt(change.size)
     rules: dict[str, Rule] = {
         "motto": profile.header.motto_rule,
         "issuer": profile.header.issuer_rule,
@@ -290,7 +321,7 @@ def _tags(
     _para(container, role, "{%p " + close_tag + " %}")
 
 
-def _table(doc: Any, widths: list[int], rows: int) -> Any:
+def _table(doc: Any, widths: list[int], rows: int, caption: str | None = None) -> Any:
     table = doc.add_table(rows=rows, cols=len(widths))
     table.autofit = False
     tbl = table._tbl
@@ -315,6 +346,10 @@ def _table(doc: Any, widths: list[int], rows: int) -> Any:
         layout = OxmlElement("w:tblLayout")
         tbl_pr.append(layout)
     layout.set(qn("w:type"), "fixed")
+    if caption is not None:  # found again after rendering, by the layout step
+        caption_el = OxmlElement("w:tblCaption")
+        caption_el.set(qn("w:val"), caption)
+        tbl_pr.append(caption_el)
     order_table_properties(tbl)
     for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(width))
@@ -336,8 +371,8 @@ def _cell(table: Any, row: int, col: int) -> Any:
 
 
 def _header_block(doc: Any, profile: Profile, width: int) -> None:
-    left = int(width * profile.header.left_width)
-    table = _table(doc, [left, width - left], rows=2)
+    left = int(width * profile.header.left_width)  # the layout step fits it to the motto
+    table = _table(doc, [left, width - left], rows=2, caption=HEADER_TABLE)
     issuer = _cell(table, 0, 0)
     _tags(issuer, "parent", "for line in header.parents", [("parent", "{{ line }}")], "endfor")
     _tags(issuer, "issuer", "for line in header.issuers", [("issuer", "{{ line }}")], "endfor")
@@ -393,14 +428,7 @@ def _signature(cell: Any) -> None:
         [("signature_position", "{{ sig.position }}")],
         "endif",
     )
-    # empty lines that bring a shorter block's name level with its neighbours'
-    _tags(
-        cell,
-        "signature_position",
-        "for _ in range(sig.padding)",
-        [("signature_position", "")],
-        "endfor",
-    )
+    # the layout step adds the empty lines that bring the names of a row level
     _para(cell, "signer", "{{ sig.signer }}")
 
 
@@ -415,12 +443,21 @@ def _recipients(cell: Any, label_prefix: str = "") -> None:
     _para(cell, "recipient")  # a cell must keep a paragraph when the list is empty
 
 
+def _merged_row(table: Any, row: int) -> Any:
+    cells = table.rows[row].cells
+    merged = cells[0].merge(cells[-1])
+    for p in list(merged.paragraphs):
+        p._p.getparent().remove(p._p)
+    return merged
+
+
 def _signature_block(doc: Any, width: int) -> None:
-    # one signature: recipients at the left, level with it (ND30); several: side by side,
-    # recipients in a row below that spans them all, so the two stay on one page
+    # one signature: recipients at the left, level with it (ND30); several: in rows of the
+    # profile's `per_row` (the layout step sizes and centres them), recipients in a last row
+    # across the table, so that they follow the signatures
     _para(doc, "body", "{%p if signatures|length == 1 %}")
     half = width // 2
-    single = _table(doc, [half, width - half], rows=1)
+    single = _table(doc, [half, width - half], rows=1, caption=SIGNATURE_TABLE)
     _recipients(_cell(single, 0, 0))
     sig_cell = _cell(single, 0, 1)
     _para(sig_cell, "signature_authority", "{%p for sig in signatures %}")
@@ -428,14 +465,15 @@ def _signature_block(doc: Any, width: int) -> None:
     _para(sig_cell, "signature_authority", "{%p endfor %}")
     _para(doc, "body", "{%p else %}")
     tag_width = 300
-    joint = _table(doc, [tag_width, width - 2 * tag_width, tag_width], rows=2)
-    _para(_cell(joint, 0, 0), "signature_authority", "{%tc for sig in signatures %}")
-    _signature(_cell(joint, 0, 1))
-    _para(_cell(joint, 0, 2), "signature_authority", "{%tc endfor %}")
-    below = joint.cell(1, 0).merge(joint.cell(1, 2))
-    for p in list(below.paragraphs):
-        p._p.getparent().remove(p._p)
-    _recipients(below, "{% colspan signatures|length %}")
+    joint = _table(
+        doc, [tag_width, width - 2 * tag_width, tag_width], rows=4, caption=SIGNATURE_ROWS_TABLE
+    )
+    _para(_merged_row(joint, 0), "signature_authority", "{%tr for row in signature_rows %}")
+    _para(_cell(joint, 1, 0), "signature_authority", "{%tc for sig in row %}")
+    _signature(_cell(joint, 1, 1))
+    _para(_cell(joint, 1, 2), "signature_authority", "{%tc endfor %}")
+    _para(_merged_row(joint, 2), "signature_authority", "{%tr endfor %}")
+    _recipients(_merged_row(joint, 3), "{% colspan signature_columns %}")
     _para(doc, "body", "{%p endif %}")
 
 

@@ -22,23 +22,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from .._errors import TemplateError
-from .._profiles import Profile, Rule
-from .builder import RULE_STYLES, text_width_twips
+from .._profiles import Profile
 from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
-from .measure import text_width_pt
-from .ooxml import insert_in_order, order_table_properties
+from .layout import lay_out, mark_tables
 from .reader import StyleSheet, parse_xml
 
-__all__ = ["COLUMN_LOOP_TABLE", "CompiledTemplate", "compile_template"]
-
-#: Caption (alt-text title) marking a table whose columns a `{%tc for %}` loop makes.
-COLUMN_LOOP_TABLE = "planforge:column-loop"
+__all__ = ["CompiledTemplate", "compile_template"]
 #: Largest XML a template part may render to (a whole plan's body is a few hundred KiB).
 MAX_RENDERED_PART = 16 * 1024 * 1024
 _CACHE_SIZE = 16
@@ -136,7 +130,7 @@ class CompiledTemplate:
                 file=name,
             ) from exc
         doc = self._tpl.docx
-        _mark_column_loops(doc.element.body)
+        mark_tables(doc.element.body)
         env = sandboxed_environment()
         self.parts: list[_Part] = []
         body_member = str(doc.part.partname).lstrip("/")
@@ -294,9 +288,7 @@ class CompiledTemplate:
             tree = self._tpl.fix_tables(xml)
             self._tpl.docx_ids_index = 1000
             self._tpl.fix_docpr_ids(tree)
-        _size_rules(tree, profile, self.styles)
-        _fit_column_loops(tree)
-        order_table_properties(tree)
+        lay_out(tree, profile, self.styles, context)
         body = etree.tostring(tree, encoding="unicode")
         return (self.body.prefix + body + self.body.suffix).encode("utf-8")
 
@@ -334,130 +326,3 @@ def compile_template(data: bytes, *, name: str) -> CompiledTemplate:
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return compiled
-
-
-# -- layout after rendering ----------------------------------------------------------------------
-
-
-def _mark_column_loops(body: Any) -> None:
-    """Caption every table that repeats its columns (`{%tc for ... %}`), before rendering.
-
-    The caption survives docxtpl's re-parse, so the table can be found again afterwards;
-    LibreOffice drops captions when it saves, so this is done for every template.
-    """
-    for tbl in body.iter(qn("w:tbl")):
-        text = "".join(t.text or "" for t in tbl.iter(qn("w:t")))
-        if "{%tc" not in text.replace(" ", ""):
-            continue
-        tbl_pr = tbl.find(qn("w:tblPr"))
-        if tbl_pr is None or tbl_pr.find(qn("w:tblCaption")) is not None:
-            continue
-        tbl_pr.append(tbl_pr.makeelement(qn("w:tblCaption"), {qn("w:val"): COLUMN_LOOP_TABLE}))
-        order_table_properties(tbl)
-
-
-def _fit_column_loops(body: Any) -> None:
-    """Share a column-loop table's width equally among the columns the loop made."""
-    for tbl in body.iter(qn("w:tbl")):
-        caption = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
-        if caption is None or caption.get(qn("w:val")) != COLUMN_LOOP_TABLE:
-            continue
-        rows = tbl.findall(qn("w:tr"))
-        # the looped row has one cell per item; rows below may span them all
-        count = max((len(r.findall(qn("w:tc"))) for r in rows), default=0)
-        grid = tbl.find(qn("w:tblGrid"))
-        if count == 0 or grid is None:
-            continue
-        total = sum(int(c.get(qn("w:w"), "0")) for c in grid.findall(qn("w:gridCol")))
-        share = total // count
-        for col in grid.findall(qn("w:gridCol")):
-            grid.remove(col)
-        for _ in range(count):
-            grid.append(grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(share)}))
-        for row in rows:
-            for tc in row.findall(qn("w:tc")):
-                span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-                cols = int(span.get(qn("w:val"))) if span is not None else 1
-                tc_w = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-                if tc_w is not None:
-                    tc_w.set(qn("w:w"), str(share * cols))
-                    tc_w.set(qn("w:type"), "dxa")
-
-
-def _style_id(p: Any) -> str:
-    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return style.get(qn("w:val")) if style is not None else ""
-
-
-def _text(p: Any) -> str:
-    return "".join(t.text or "" for t in p.iter(qn("w:t")))
-
-
-def _size_rules(body: Any, profile: Profile, styles: StyleSheet) -> None:
-    """Set each rule paragraph's indents so the line is as long as the profile says."""
-    by_name = {styles.name_of(sid): sid for sid in styles.by_id}
-    rules: dict[str, Rule] = {}
-    for key, spec in (
-        ("motto", profile.header.motto_rule),
-        ("issuer", profile.header.issuer_rule),
-        ("summary", profile.title_format.summary_rule),
-    ):
-        sid = by_name.get(RULE_STYLES[key])
-        if sid is not None:
-            rules[sid] = spec
-    if not rules:
-        return
-    text_width = text_width_twips(profile)
-    for p in body.iter(qn("w:p")):
-        rule = rules.get(_style_id(p))
-        if rule is None:
-            continue
-        measured = _text_above_twips(p, styles)
-        if measured is None:
-            continue
-        available = _container_width(p, text_width)
-        length = min(measured, available) * rule.fraction
-        indent = str(int(max(available - length, 0) / 2))
-        ppr = p.find(qn("w:pPr"))
-        if ppr is None:
-            ppr = p.makeelement(qn("w:pPr"), {})
-            p.insert(0, ppr)
-        ind = ppr.find(qn("w:ind"))
-        if ind is None:
-            ind = insert_in_order(ppr, ppr.makeelement(qn("w:ind"), {}))
-        ind.attrib.clear()
-        ind.set(qn("w:left"), indent)
-        ind.set(qn("w:right"), indent)
-        ind.set(qn("w:firstLine"), "0")
-
-
-def _container_width(p: Any, text_width: int) -> int:
-    tc = p.getparent()
-    if tc is not None and tc.tag == qn("w:tc"):
-        tc_w = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-        if tc_w is not None and tc_w.get(qn("w:type")) in (None, "dxa"):
-            # a cell's text area is its width less the default cell margins (2 × 108 twips)
-            return max(int(tc_w.get(qn("w:w"))) - 216, 0)
-    return text_width
-
-
-def _text_above_twips(p: Any, styles: StyleSheet) -> float | None:
-    """Widest line of the run of same-styled paragraphs right above *p*."""
-    sibling = p.getprevious()
-    style_id = None
-    widest = None
-    while sibling is not None and sibling.tag == qn("w:p"):
-        text = _text(sibling)
-        if not text.strip():
-            sibling = sibling.getprevious()
-            continue
-        sid = _style_id(sibling)
-        if style_id is None:
-            style_id = sid
-        elif sid != style_id:
-            break
-        size, bold = styles.style_size_bold(sid)
-        width = text_width_pt(text, size, bold=bold) * 20
-        widest = width if widest is None else max(widest, width)
-        sibling = sibling.getprevious()
-    return widest

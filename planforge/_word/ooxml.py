@@ -29,6 +29,7 @@ _SEQUENCES: dict[str, list[str]] = {
         "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns",
         "cellDel", "cellMerge", "tcPrChange",
     ),
+    qn("w:tblCellMar"): _sequence("top", "start", "left", "bottom", "end", "right"),
     qn("w:trPr"): _sequence(
         "cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit",
         "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange",
