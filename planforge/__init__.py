@@ -4,6 +4,7 @@ from ._audit import audit_docx
 from ._bulk import RenderReport, render_plans
 from ._context import template_context
 from ._errors import (
+    DocumentError,
     OutputError,
     PlanforgeError,
     PlanInputError,
@@ -14,6 +15,7 @@ from ._errors import (
     TemplateError,
 )
 from ._findings import Finding
+from ._import import import_plan
 from ._loading import load_plan
 from ._models import (
     Authority,
@@ -33,7 +35,9 @@ from ._models import (
     Urgency,
 )
 from ._pdf import convert_to_pdf
+from ._plan_yaml import plan_to_yaml
 from ._profiles import Profile, builtin_profiles, load_profile
+from ._reformat import ReformatResult, reformat_docx
 from ._render import Renderer, RenderResult, render_plan
 from ._rules import check_plan
 from ._version import __version__
@@ -42,6 +46,7 @@ from ._word.isolation import Limits
 __all__ = [
     "Authority",
     "AuthorityType",
+    "DocumentError",
     "DocumentNumber",
     "Finding",
     "Issuer",
@@ -60,6 +65,7 @@ __all__ = [
     "ProfileError",
     "Recipient",
     "Recipients",
+    "ReformatResult",
     "RenderError",
     "RenderReport",
     "RenderResult",
@@ -74,8 +80,11 @@ __all__ = [
     "builtin_profiles",
     "check_plan",
     "convert_to_pdf",
+    "import_plan",
     "load_plan",
     "load_profile",
+    "plan_to_yaml",
+    "reformat_docx",
     "render_plan",
     "render_plans",
     "template_context",

@@ -400,8 +400,48 @@ def validate_command(
     default="text",
     help="json: a list of findings on standard output, for systems that call it.",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Rebuild the document by the rules (as `planforge reformat`): into -o FILE, or in "
+    "place with --force.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --fix: where to write the fixed document.",
+)
+@click.option("--force", is_flag=True, help="With --fix: replace an existing file.")
 @_debug_option
-def check_command(document: Path, profile: str | None, output_format: str, debug: bool) -> None:
+def check_command(
+    document: Path,
+    profile: str | None,
+    output_format: str,
+    fix: bool,
+    output: Path | None,
+    force: bool,
+    debug: bool,
+) -> None:
+    if not fix and (output is not None or force):
+        raise click.UsageError("-o/--output and --force go with --fix")
+    if fix:
+        if output_format != "text":
+            raise click.UsageError("--fix reports as text; leave out --format json")
+        if output is None and not force:
+            raise click.UsageError(
+                f"--fix writes a new document: give -o FILE.docx, or --force to replace "
+                f"{document} itself"
+            )
+        _reformat(
+            document,
+            output or document,
+            profile,
+            None,
+            force=True if output is None else force,
+            debug=debug,
+        )
+        return
     with _reported(debug):
         chosen, findings = audit_report(document, profile=profile)
     errors = sum(f.severity == "error" for f in findings)
@@ -417,6 +457,134 @@ def check_command(document: Path, profile: str | None, output_format: str, debug
             f"{len(findings) - errors} warning(s) "
             f"under {_out(chosen.name)} ({_out(chosen.title)})"
         )
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+def _import_findings_report(findings: tuple[Finding, ...] | list[Finding]) -> None:
+    console = _stderr()
+    for finding in findings:
+        where = f"{finding.where}: " if finding.where else ""
+        context = f"\n  in: {_out(finding.context, one_line=True)}" if finding.context else ""
+        console.print(
+            f"[yellow]{finding.severity}:[/] {_out(where + finding.message, one_line=True)}"
+            + context
+        )
+
+
+@planforge.command(
+    name="import",
+    help="Read a plan out of a Word document (made by planforge, Word or LibreOffice) and "
+    "write it as YAML. Exit status: 0 read (with notes on what to check), 2 not a plan.",
+)
+@click.argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    metavar="PLAN.yaml|-",
+    help="Where to write the plan (default: FILE.yaml beside the document; - for standard output).",
+)
+@click.option("--profile", metavar="NAME|FILE", help="Rules to read it by (default: by the motto).")
+@click.option("--force", is_flag=True, help="Replace an existing plan file.")
+@_debug_option
+def import_command(
+    document: Path, output: str | None, profile: str | None, force: bool, debug: bool
+) -> None:
+    from ._import import import_with_reading
+    from ._plan_yaml import plan_to_yaml
+
+    target = None if output == "-" else Path(output) if output else document.with_suffix(".yaml")
+    with _reported(debug):
+        if target is not None and target.exists() and not force:
+            write_atomic(target, b"", force=False)  # raises: fail before the work
+        plan, reading = import_with_reading(document, profile=profile)
+        header = (
+            f"Read from {document.name} by planforge import (profile {reading.profile}).\n"
+            "Lines marked `check:` are places to look at before rendering."
+        )
+        text = plan_to_yaml(plan, reading.notes, header=header)
+        if target is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomic(target, text.encode("utf-8"), force=force)
+    _import_findings_report(reading.findings)
+    parts = len(plan.parts)
+    where = "standard output" if target is None else str(target)
+    _stderr().print(
+        f"{_out(str(document), one_line=True)}: {len(plan.issuers)} issuing body(ies), "
+        f"{parts} part(s), {len(plan.signatures)} signature block(s), "
+        f"{len(reading.findings)} note(s) under {_out(reading.profile)} -> "
+        f"{_out(where, one_line=True)}"
+    )
+
+
+@planforge.command(
+    name="reformat",
+    help="Rebuild a Word document by the rules: read the plan it holds, render it by its "
+    "profile and report what changed and what could not be placed. Exit status: 0 done, "
+    "1 the result still has errors, 2 not a plan or bad input.",
+)
+@click.argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The new document (default: FILE.reformatted.docx beside the document).",
+)
+@click.option("--profile", metavar="NAME|FILE", help="Rules to apply (default: by the motto).")
+@click.option("--template", metavar="FILE", help="Word template (default: the built-in one).")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@_debug_option
+def reformat_command(
+    document: Path,
+    output: Path | None,
+    profile: str | None,
+    template: str | None,
+    force: bool,
+    debug: bool,
+) -> None:
+    target = output or document.with_name(document.stem + ".reformatted.docx")
+    _reformat(document, target, profile, template, force=force, debug=debug)
+
+
+def _reformat(
+    document: Path,
+    target: Path,
+    profile: str | None,
+    template: str | None,
+    *,
+    force: bool,
+    debug: bool,
+) -> None:
+    from ._reformat import reformat_docx
+
+    with _reported(debug):
+        result = reformat_docx(document, target, profile=profile, template=template, force=force)
+    console = _stderr()
+    changes = result.changes
+    if changes:
+        console.print("changed:")
+        for rule, count in sorted(changes.items(), key=lambda kv: -kv[1]):
+            example = next(f for f in result.fixed if f.rule == rule)
+            console.print(
+                f"  {_out(rule)}: {count} place(s), e.g. "
+                f"{_out(example.where + ': ' if example.where else '', one_line=True)}"
+                f"{_out(example.message, one_line=True)}"
+            )
+    else:
+        console.print("changed: nothing the rules check (the text was rebuilt as read)")
+    if result.not_placed:
+        console.print("to check (the import could not place or had to guess):")
+        _import_findings_report(result.not_placed)
+    if result.remaining:
+        console.print("still found in the new document:")
+        _print_findings(result.remaining)
+    errors = sum(f.is_error for f in result.remaining)
+    console.print(
+        f"{_out(str(document), one_line=True)} -> {_out(str(target), one_line=True)}: "
+        f"{sum(changes.values())} fix(es), {len(result.not_placed)} note(s), "
+        f"{errors} error(s) left, under {_out(result.profile.name)}"
+    )
     if errors:
         raise click.exceptions.Exit(1)
 

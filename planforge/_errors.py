@@ -115,6 +115,27 @@ class TemplateError(PlanforgeError):
         super().__init__(text)
 
 
+class DocumentError(PlanforgeError):
+    """A Word document does not read as a plan (`planforge import`, `reformat`, `check --fix`).
+
+    Carries where planforge looked (`where`: a place in the document, or the field of the plan
+    read from it) and what would make it readable (`hint`).
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self, message: str, *, file: Path | str | None = None, where: str = "", hint: str = ""
+    ) -> None:
+        self.message = message
+        self.file = Path(file) if file is not None else None
+        self.where = where
+        self.hint = hint
+        head = ": ".join(x for x in (str(self.file) if self.file else "", where) if x)
+        text = f"{head}: {message}" if head else message
+        super().__init__(text + (f"\n  hint: {hint}" if hint else ""))
+
+
 class OutputError(PlanforgeError):
     """The output file cannot be written (exists already, folder missing, not writable)."""
 

@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ._findings import Finding
 from ._text import clean_text
 
 __all__ = [
@@ -454,6 +455,15 @@ class Plan(_Model):
     _base_dir: Path | None = PrivateAttr(default=None)
     _source: Path | None = PrivateAttr(default=None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+    # what reading it out of a Word document found (`import_plan`), and where to look
+    _import_findings: tuple[Finding, ...] = PrivateAttr(default=())
+    _import_notes: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def import_findings(self) -> tuple[Finding, ...]:
+        """What `import_plan` found reading this plan out of a Word document: text it could
+        not place, and what it had to guess (empty for a plan not imported)."""
+        return self._import_findings
 
     def __eq__(self, other: object) -> bool:
         # two plans are equal when their fields are, wherever they were read from

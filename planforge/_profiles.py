@@ -267,6 +267,11 @@ class SignatureFormat(_P):
                 return self.prefixes[candidate]
         return {}
 
+    def signing_kinds(self) -> list[str]:
+        """Every kind a block may sign as: each gets its own styles in the template, so that
+        a document says which body's rules each block follows."""
+        return list(dict.fromkeys([*self.prefixes, *self.kind_styles]))
+
     def style_for(self, kind: str, role: str, base: TextStyle) -> TextStyle:
         """*base* (the profile's style of *role*) as a body of *kind* signs it."""
         change = self.kind_styles.get(kind, {}).get(role)
@@ -289,6 +294,33 @@ class Layout(_P):
     )
     break_before: list[str] = Field(
         default_factory=list, description="Words a line may best start with (VÀ, ỦY BAN)."
+    )
+
+
+class Reading(_P):
+    """What the importer knows of the words of plans, to read a Word document into a plan."""
+
+    kinds: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Words in a body's name (or its parent's) that tell its kind, by kind; "
+        "the first kind whose words match wins, the profile's first kind otherwise.",
+    )
+    unit_heads: list[str] = Field(
+        default_factory=list,
+        description="Words a unit's name begins with (Sở, Ban, Công an ...): in a list of "
+        "units, a comma before them separates two units.",
+    )
+    positions: list[str] = Field(
+        default_factory=list,
+        description="Words a signer's position begins with (CHỦ TỊCH, PHÓ ...).",
+    )
+    markers: list[str] = Field(
+        default_factory=list,
+        description="Notes in brackets at the end of a recipient (b/c, đ/b ...).",
+    )
+    closing_starts: list[str] = Field(
+        default_factory=list,
+        description="Words the closing paragraph of a plan begins with (Trên đây là ...).",
     )
 
 
@@ -411,6 +443,7 @@ class Profile(_P):
     signature: SignatureFormat
     recipients: RecipientsFormat
     layout: Layout = Field(default_factory=Layout)
+    reading: Reading = Field(default_factory=Reading)
     checks: Checks
     audit: Audit
     styles: dict[str, TextStyle] = Field(description="Text style of each element, by role.")

@@ -7,7 +7,7 @@ import shutil
 import signal
 import subprocess
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,39 @@ SEEDS = {
     "phu-yen-2022": SHARED / "seeds" / "phu-yen-2022-ke-hoach-phoi-hop.txt",
 }
 EXAMPLE_PLANS = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".yml", ".json"})
+
+
+#: Whether the test running now has its renders read back (see every_render_reads_back).
+_READ_BACK = {"on": True}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # a hook, not a fixture: Hypothesis refuses function-scoped fixtures around @given tests
+    _READ_BACK["on"] = item.get_closest_marker("no_round_trip") is None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def every_render_reads_back() -> Iterator[None]:
+    """Every plan the tests render with a built-in template is read back from its document
+    and compared with the plan (after the normalisation docs/import.md states): a render
+    whose document does not import as its plan fails the test that made it."""
+    from planforge._render import Renderer
+
+    from .roundtrip import check_round_trip
+
+    original = Renderer.render_result
+
+    def render_result(self: Renderer, plan: Plan) -> planforge.RenderResult:
+        result = original(self, plan)
+        if self.template is None and _READ_BACK["on"]:
+            check_round_trip(plan, result.profile, result.document)
+        return result
+
+    Renderer.render_result = render_result  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Renderer.render_result = original  # type: ignore[method-assign]
 
 
 def render_quietly(plan: Plan, output: Path | None = None, **kwargs: object) -> bytes:

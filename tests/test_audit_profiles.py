@@ -249,7 +249,7 @@ def _signed(doc: Any, profile: Profile, role: str) -> tuple[Any, Any]:
     block without any may be signed by any kind of body), and the style it is set by."""
     prefixes = {p for kind in profile.signature.prefixes.values() for p in kind.values()}
     names = {style_name(role): ""} | {
-        kind_style_name(role, kind): kind for kind in profile.signature.kind_styles
+        kind_style_name(role, kind): kind for kind in profile.signature.signing_kinds()
     }
     ids = {doc.styles[n].style_id: k for n, k in names.items() if n in doc.styles}
     for tc in doc.element.body.iter(qn("w:tc")):

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+import docx
 import pytest
 from click.testing import CliRunner
 
@@ -34,6 +36,7 @@ class Case:
     _make: Callable[[Path], list[str]]
     extra_args: list[str] = field(default_factory=list)
     also_replace: tuple[str, str] | None = None  # a second change to the plan file
+    command: click.Command = _cli.generate_plan
 
     def make(self, folder: Path) -> list[str]:
         args = self._make(folder)
@@ -87,6 +90,46 @@ def _template_variable(folder: Path) -> list[str]:
     return [*plan_file(THANH_HOA)(folder), "--template", str(template)]
 
 
+def _word_file(*paragraphs: str, table: bool = False) -> Callable[[Path], list[str]]:
+    """A .docx with *paragraphs* (and a 3x3 table of numbers), as `planforge import` it."""
+
+    def make(folder: Path) -> list[str]:
+        document = docx.Document()
+        for text in paragraphs:
+            document.add_paragraph(text)
+        if table:
+            cells = document.add_table(rows=3, cols=3)
+            for n, cell in enumerate(c for row in cells.rows for c in row.cells):
+                cell.text = str(n)
+        path = folder / "van-ban.docx"
+        document.save(str(path))
+        return ["import", str(path)]
+
+    return make
+
+
+def _import_over_existing(folder: Path) -> list[str]:
+    args = _render_example(folder)
+    (folder / "ke-hoach.yaml").write_text("mine\n", encoding="utf-8")
+    return args
+
+
+def _render_example(folder: Path) -> list[str]:
+    from planforge import load_plan, render_plan
+
+    render_plan(load_plan(EXAMPLES / "phu-yen-2022.yaml"), folder / "ke-hoach.docx")
+    return ["import", str(folder / "ke-hoach.docx")]
+
+
+def _fix_without_output(folder: Path) -> list[str]:
+    return ["check", _render_example(folder)[1], "--fix"]
+
+
+def _not_a_zip(folder: Path) -> list[str]:
+    (folder / "van-ban.docx").write_text("Kế hoạch phối hợp\n", encoding="utf-8")
+    return ["import", str(folder / "van-ban.docx")]
+
+
 CASES: dict[str, Case] = {
     "missing-file": Case(lambda f: [str(f / "nope.yaml")]),
     "wrong-suffix": Case(plan_file(MINIMAL, "plan.txt")),
@@ -120,6 +163,15 @@ CASES: dict[str, Case] = {
     "unsafe-template": Case(_unsafe_template),
     "template-variable": Case(_template_variable),
     "usage": Case(lambda f: ["--no-such-option"]),
+    "import-letter": Case(
+        _word_file("Kính gửi: Sở Y tế", "Công ty xin gửi lời chào trân trọng.", "Nguyễn Văn A"),
+        command=_cli.planforge,
+    ),
+    "import-empty": Case(_word_file(), command=_cli.planforge),
+    "import-table-only": Case(_word_file(table=True), command=_cli.planforge),
+    "import-not-docx": Case(_not_a_zip, command=_cli.planforge),
+    "import-exists": Case(_import_over_existing, command=_cli.planforge),
+    "fix-without-output": Case(_fix_without_output, command=_cli.planforge),
     "warn-t-m-before-ban": Case(plan_file(THANH_HOA)),
     "warn-kt-not-deputy": Case(
         minimal(
@@ -201,13 +253,15 @@ def test_documented_message_and_exit_status(
 ) -> None:
     args = CASES[case].make(tmp_path)
     before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.docx")}
-    result = CliRunner().invoke(_cli.generate_plan, args)
+    before |= {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.yaml")}
+    result = CliRunner().invoke(CASES[case].command, args)
     assert result.exit_code == status, result.output
     assert _unquote(message) in result.stderr, result.stderr
     assert "Traceback" not in result.output
     if status != 0:
         after = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.docx")}
-        assert after == before, "a failed run must not write or change any .docx"
+        after |= {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.yaml")}
+        assert after == before, "a failed run must not write or change any .docx or plan"
 
 
 def test_every_promise_names_tests_that_exist() -> None:

@@ -4,14 +4,12 @@ signature blocks in rows with their names level and never split across pages."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 from planforge import Plan, Renderer, load_plan
@@ -290,17 +288,17 @@ def test_signature_blocks_print_their_lines_whole_and_their_names_level(
 
 
 def test_each_block_signs_by_its_own_bodys_rules(printed: dict[int, Printed]) -> None:
+    from planforge._word.reader import read_document
+
     doc = printed[2]  # a state-led plan with a Party body
-    data = Document(io.BytesIO(doc.docx.read_bytes()))
-    bold = {}
-    for p in data.element.body.iter(qn("w:p")):
-        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if text in ("PHÓ GIÁM ĐỐC", "PHÓ TRƯỞNG BAN") and style is not None:
-            name = data.styles.get_by_id(style.get(qn("w:val")), WD_STYLE_TYPE.PARAGRAPH).name
-            bold[text] = name
-    assert bold["PHÓ GIÁM ĐỐC"] == "PF Signature Position"  # the state's own: bold
-    assert bold["PHÓ TRƯỞNG BAN"] == "PF Signature Position (party)"  # upright
+    read = read_document(doc.docx.read_bytes())
+    lines = {p.plain: p for p in read.paragraphs if p.plain in ("PHÓ GIÁM ĐỐC", "PHÓ TRƯỞNG BAN")}
+    state, party = lines["PHÓ GIÁM ĐỐC"], lines["PHÓ TRƯỞNG BAN"]
+    # each block's lines in its own body's styles: the state's bold, the Party's upright
+    assert state.style_name == "PF Signature Position (state)"
+    assert party.style_name == "PF Signature Position (party)"
+    assert all(r.bold for r in state.text_runs())
+    assert not any(r.bold for r in party.text_runs())
 
 
 def test_the_four_body_example_passes_its_check(printed: dict[int, Printed]) -> None:

@@ -11,14 +11,15 @@ EXPECTED = {
     # functions
     "load_plan", "render_plan", "template_context", "load_profile", "builtin_profiles",
     "convert_to_pdf", "audit_docx", "render_plans", "Renderer", "RenderReport", "RenderResult",
-    "check_plan", "Finding", "Limits",
+    "check_plan", "Finding", "Limits", "import_plan", "plan_to_yaml", "reformat_docx",
+    "ReformatResult",
     # models
     "Plan", "Issuer", "IssuerKind", "DocumentNumber", "Title", "Part", "Item", "ListStyle",
     "Task", "SignatureBlock", "Authority", "AuthorityType", "Recipients", "Recipient", "Profile",
     "Urgency",
     # errors and warnings
     "PlanforgeError", "PlanInputError", "ProfileError", "TemplateError", "OutputError",
-    "RenderError", "PlanWarning", "Problem",
+    "RenderError", "DocumentError", "PlanWarning", "Problem",
     "__version__",
 }  # fmt: skip
 
@@ -38,7 +39,14 @@ def test_implementation_modules_are_private() -> None:
 
 
 def test_every_error_derives_from_the_root() -> None:
-    for name in ("PlanInputError", "ProfileError", "TemplateError", "OutputError", "RenderError"):
+    for name in (
+        "PlanInputError",
+        "ProfileError",
+        "TemplateError",
+        "OutputError",
+        "RenderError",
+        "DocumentError",
+    ):
         error = getattr(planforge, name)
         assert issubclass(error, planforge.PlanforgeError)
         assert error.exit_code in (1, 2)

@@ -25,8 +25,10 @@ from .._profiles import STYLE_ROLES, Align, Profile, Rule, builtin_profiles, loa
 from .ooxml import insert_in_order, order_table_properties
 
 __all__ = [
+    "CLOSING_STYLE",
     "HEADER_TABLE",
     "RULE_STYLES",
+    "SIGNATURE_ROLES",
     "SIGNATURE_ROWS_TABLE",
     "SIGNATURE_TABLE",
     "build_template",
@@ -37,6 +39,10 @@ __all__ = [
 
 #: Paragraph styles of the lines drawn under the motto, the issuer and the summary.
 RULE_STYLES = {"motto": "PF Rule Motto", "issuer": "PF Rule Issuer", "summary": "PF Rule Summary"}
+#: The roles of a signature block's lines, styled per kind of body.
+SIGNATURE_ROLES = ("signature_authority", "signature_position", "signer")
+#: Paragraph style of the closing text (the body's style; named so a reader finds it).
+CLOSING_STYLE = "PF Closing"
 #: Captions (alt-text titles) of the tables the layout step finds again after rendering.
 HEADER_TABLE = "planforge:header"
 SIGNATURE_TABLE = "planforge:signature"
@@ -226,12 +232,16 @@ def _styles(doc: Any, profile: Profile) -> None:
         fmt.keep_with_next = spec.keep_with_next
         fmt.widow_control = True
     # each block of a joint plan signs by its own body's rules: a style per kind and role
-    for kind, changes in profile.signature.kind_styles.items():
-        for role, change in changes.items():
+    for kind in profile.signature.signing_kinds():
+        changes = profile.signature.kind_styles.get(kind, {})
+        for role in SIGNATURE_ROLES:
             base = doc.styles[style_name(role)]
             style = doc.styles.add_style(kind_style_name(role, kind), WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = base
             style.quick_style = True
+            change = changes.get(role)
+            if change is None:
+                continue
             for field in ("bold", "italic", "underline"):
                 value = getattr(change, field)
                 if value is not None:
@@ -243,6 +253,9 @@ def _styles(doc: Any, profile: Profile) -> None:
         "issuer": profile.header.issuer_rule,
         "summary": profile.title_format.summary_rule,
     }
+    closing = doc.styles.add_style(CLOSING_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    closing.base_style = doc.styles[style_name("body")]
+    closing.quick_style = True
     for key, name in RULE_STYLES.items():
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles[style_name("rule")]
@@ -410,7 +423,7 @@ def _body_block(doc: Any) -> None:
     _para(doc, "body", "{{ b.prefix }}{{ b.text }}")
     _para(doc, "body", "{%p endif %}")
     _para(doc, "body", "{%p endfor %}")
-    _tags(doc, "body", "for text in closing", [("body", "{{ text }}")], "endfor")
+    _tags(doc, "body", "for text in closing", [(CLOSING_STYLE, "{{ text }}")], "endfor")
 
 
 def _signature(cell: Any) -> None:

@@ -15,6 +15,7 @@ from .breaking import BreakRules, break_line
 from .builder import (
     HEADER_TABLE,
     RULE_STYLES,
+    SIGNATURE_ROLES,
     SIGNATURE_ROWS_TABLE,
     SIGNATURE_TABLE,
     kind_style_name,
@@ -25,7 +26,7 @@ from .measure import text_width_pt
 from .ooxml import insert_in_order, order_table_properties
 from .reader import StyleSheet
 
-__all__ = ["COLUMN_LOOP_TABLE", "lay_out", "mark_tables"]
+__all__ = ["COLUMN_LOOP_TABLE", "break_rules", "fitted_lines", "lay_out", "mark_tables"]
 
 #: Caption (alt-text title) marking a table whose columns a `{%tc for ... %}` loop makes.
 COLUMN_LOOP_TABLE = "planforge:column-loop"
@@ -33,7 +34,22 @@ COLUMN_LOOP_TABLE = "planforge:column-loop"
 _CELL_MARGINS = 216
 #: Share of a column a measured line may take: the renderers' widths differ a little.
 _SAFETY = 0.985
-_SIGNATURE_ROLES = ("signature_authority", "signature_position", "signer")
+
+
+def break_rules(profile: Profile, *, glue_first: bool = False) -> BreakRules:
+    """Where the profile lets a name break (an authority line: its prefix glued on)."""
+    layout = profile.layout
+    return BreakRules(
+        layout.keep_with_name, layout.keep_together, layout.break_before, glue_first=glue_first
+    )
+
+
+def fitted_lines(
+    text: str, width_pt: float, size: float, *, bold: bool, rules: BreakRules
+) -> list[str]:
+    """The lines planforge prints one line of *text* in, in a column *width_pt* wide (the
+    importer asks the same to tell the breaks planforge made from those a clerk gave)."""
+    return break_line(text, width_pt * _SAFETY, lambda t: text_width_pt(t, size, bold=bold), rules)
 
 
 def _caption(tbl: Any) -> str:
@@ -181,14 +197,12 @@ class _Layout:
         self.role_of = {sid: role for role, sid in self.style_of.items() if sid}
         self.kind_style = {
             (kind, role): by_name[kind_style_name(role, kind)]
-            for kind in profile.signature.kind_styles
-            for role in _SIGNATURE_ROLES
+            for kind in profile.signature.signing_kinds()
+            for role in SIGNATURE_ROLES
             if kind_style_name(role, kind) in by_name
         }
         for (_, role), sid in self.kind_style.items():
             self.role_of[sid] = role
-        layout = profile.layout
-        self.rules = BreakRules(layout.keep_with_name, layout.keep_together, layout.break_before)
         self.prefixes = {p for kind in profile.signature.prefixes.values() for p in kind.values()}
 
     def role(self, p: Any) -> str:
@@ -200,16 +214,13 @@ class _Layout:
 
     def fit_lines(self, p: Any, width_twips: int, *, glue_first: bool = False) -> None:
         """Break each line of *p* that is wider than *width_twips*."""
-        width = width_twips / 20 * _SAFETY
-        measure = self.measure(p)
-        lines = _lines(p)
-        rules = BreakRules(
-            self.rules.keep_with_name,
-            self.rules.keep_together,
-            self.rules.break_before,
-            glue_first=glue_first,
-        )
-        broken = [part for line in lines for part in break_line(line, width, measure, rules)]
+        size, bold = self.styles.style_size_bold(_style_id(p))
+        rules = break_rules(self.profile, glue_first=glue_first)
+        broken = [
+            part
+            for line in _lines(p)
+            for part in fitted_lines(line, width_twips / 20, size, bold=bold, rules=rules)
+        ]
         if len(broken) > 1:  # given or measured, each line its own paragraph
             _rewrite(p, broken)
 
@@ -324,7 +335,7 @@ class _Layout:
     def signature_cell(self, tc: Any, kind: str, width: int) -> None:
         for p in tc.iter(qn("w:p")):
             role = self.role(p)
-            if role not in _SIGNATURE_ROLES:
+            if role not in SIGNATURE_ROLES:
                 continue
             variant = self.kind_style.get((kind, role))
             if variant:

@@ -126,6 +126,19 @@ class Paragraph:
     has_page_field: bool
     cell: tuple[int, int, int] | None  # (table, row, column), 1-based, outermost table
     element: Any = field(repr=False)
+    #: the label Word's automatic numbering shows before the text (`a)`, `-`, `1.1.`), or ''
+    auto_label: str = ""
+    #: what follows an automatic label: a tab, a space or nothing
+    label_suffix: str = ""
+    #: the text box (1-based, document order) the paragraph is in, and the box's left edge
+    box: int | None = None
+    box_x_pt: float | None = None
+    #: the width its lines may take: its cell's less the cell margins (None outside tables)
+    width_pt: float | None = None
+    #: the name of its paragraph style (`PF Issuer`, `Heading 1`, ...)
+    style_name: str = ""
+    #: the positions (pt from the left indent) of its own tab stops, and the default interval
+    tab_stops_pt: tuple[float, ...] = ()
 
     @functools.cached_property
     def plain(self) -> str:
@@ -143,6 +156,22 @@ class Paragraph:
     @property
     def is_empty(self) -> bool:
         return not self.plain
+
+    @functools.cached_property
+    def numbered_text(self) -> str:
+        """The text as a reader sees it: an automatic label, then the typed text."""
+        if not self.auto_label:
+            return self.text
+        return f"{self.auto_label}{self.label_suffix or ' '}{self.text}"
+
+    @property
+    def container(self) -> tuple[int, ...] | None:
+        """Where the paragraph stands: a table cell, a text box, or the body (None)."""
+        if self.cell is not None:
+            return self.cell
+        if self.box is not None:
+            return (0, self.box)
+        return None
 
     def text_runs(self) -> list[Run]:
         return [r for r in self.runs if r.text.strip()]
@@ -174,6 +203,21 @@ class WordDocument:
     sections: list[Section]
     mirror_margins: bool
     styles: StyleSheet
+    #: the default tab interval (pt) of the document's settings
+    default_tab_pt: float = 36.0
+
+    @property
+    def text_width_pt(self) -> float:
+        """The width between the margins of the last section (A4 and 30/15 mm if unset)."""
+        section = self.sections[-1] if self.sections else None
+        width = section.width_mm if section and section.width_mm else 210.0
+        left = section.margins_mm.get("left") if section else None
+        right = section.margins_mm.get("right") if section else None
+        return (
+            (width - (left if left is not None else 30) - (right if right is not None else 15))
+            / 25.4
+            * 72
+        )
 
     def header_footer_paragraphs(self) -> Iterator[Paragraph]:
         for section in self.sections:
@@ -391,10 +435,44 @@ class StyleSheet:
         props = self.style_run(style_id, None)
         return (props.size if props.size is not None else 10.0), bool(props.bold)
 
+    def style_numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
+        """The list (numId) and level a paragraph style numbers its paragraphs with."""
+        num_id = ilvl = None
+        for style in self._chain(style_id):
+            num = style.find(f"{_PPR}/{w('numPr')}")
+            if num is None:
+                continue
+            if num_id is None:
+                found = num.find(w("numId"))
+                num_id = str(found.get(_VAL)) if found is not None else None
+            if ilvl is None:
+                level = num.find(w("ilvl"))
+                ilvl = int(_number(level.get(_VAL)) or 0) if level is not None else None
+        return num_id, ilvl
+
+    def style_tabs(self, style_id: str | None) -> tuple[float, ...]:
+        """Tab stops (twips) of the nearest style in the chain that sets some."""
+        for style in self._chain(style_id):
+            tabs = style.find(f"{_PPR}/{w('tabs')}")
+            if tabs is not None:
+                return _tab_stops(tabs)
+        return ()
+
     def name_of(self, style_id: str | None) -> str:
         style = self.by_id.get(style_id or "")
         name = style.find(w("name")) if style is not None else None
         return str(name.get(_VAL, "")) if name is not None else ""
+
+
+def _tab_stops(tabs: Any) -> tuple[float, ...]:
+    stops = []
+    for tab in tabs.findall(w("tab")):
+        if str(tab.get(_VAL)) in ("clear", "bar"):
+            continue
+        pos = _number(tab.get(w("pos")))
+        if pos is not None:
+            stops.append(pos)
+    return tuple(sorted(stops))
 
 
 def _border(el: Any) -> bool | None:
@@ -437,6 +515,189 @@ def _run_text(r: Any) -> str:
 
 
 _LINE_GEOMETRY = {"line", "straightConnector1"}
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_TXBX = w("txbxContent")
+_EMU_PER_PT = 12700
+
+
+def _text_boxes(p: Any) -> list[tuple[Any, float | None]]:
+    """The text boxes anchored in paragraph *p* (each once: a box Word also writes as a VML
+    fallback is read from its DrawingML form), with the left edge of each (pt), when known."""
+    boxes = []
+    for content in p.iter(_TXBX):
+        ancestors = list(content.iterancestors())
+        if any(a.tag == f"{{{_MC}}}Fallback" for a in ancestors):
+            continue
+        inner = next((a for a in ancestors if a.tag == _TXBX), None)
+        if inner is not None:  # a box in a box: read with the outer one
+            continue
+        boxes.append((content, _box_left(ancestors)))
+    return boxes
+
+
+def _box_left(ancestors: list[Any]) -> float | None:
+    for el in ancestors:
+        if el.tag == f"{{{_WP}}}anchor":
+            offset = el.find(f"{{{_WP}}}positionH/{{{_WP}}}posOffset")
+            if offset is not None and offset.text:
+                value = _number(offset.text.strip())
+                return value / _EMU_PER_PT if value is not None else None
+            return None
+        if el.tag == f"{{{_WP}}}inline":
+            return 0.0
+        style = el.get("style") if el.tag.startswith(f"{{{V}}}") else None
+        if style:
+            found = re.search(r"(?:margin-left|left)\s*:\s*(-?[0-9.]+)(pt|in|cm|mm|px)?", style)
+            if found:
+                scale = {"pt": 1, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
+                return float(found.group(1)) * scale.get(found.group(2) or "pt", 1)
+    return None
+
+
+# -- automatic numbering -------------------------------------------------------------------------
+
+_ROMAN_DIGITS = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, digits in _ROMAN_DIGITS:
+        count, n = divmod(n, value)
+        out.append(digits * count)
+    return "".join(out)
+
+
+def _letters(n: int) -> str:
+    """Word's letter numbering: a..z, then aa, bb, ... (the letter repeated)."""
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("upperRoman",):
+        return _roman(n) if n > 0 else "0"
+    if fmt == "lowerRoman":
+        return _roman(n).lower() if n > 0 else "0"
+    if fmt == "upperLetter":
+        return _letters(n).upper() if n > 0 else ""
+    if fmt == "lowerLetter":
+        return _letters(n) if n > 0 else ""
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+def _bullet(text: str) -> str:
+    """A bullet as text: symbol-font code points (U+F0xx) read as the character they show."""
+    out = []
+    for c in text:
+        code = ord(c)
+        if 0xF020 <= code <= 0xF0FF:
+            c = chr(code - 0xF000)
+        out.append(c)
+    shown = "".join(out).strip()
+    if shown in ("-", "\u2013", "\u2014", "\u2212", "\u2010", "\u2011"):
+        return "-"
+    if shown == "+":
+        return "+"
+    return "\u2022" if shown else ""
+
+
+@dataclass
+class _Level:
+    fmt: str = "decimal"
+    text: str = "%1."
+    start: int = 1
+    suffix: str = "\t"
+    legal: bool = False
+    restart: int | None = None  # restart after this level (0-based); None: after any higher
+
+
+class _Numbering:
+    """numbering.xml: the label each automatically numbered paragraph shows, counted in
+    document order as Word counts them."""
+
+    def __init__(self, root: Any | None) -> None:
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[str] = set()
+        if root is None:
+            return
+        for abstract in root.iter(w("abstractNum")):
+            levels: dict[int, _Level] = {}
+            for lvl in abstract.findall(w("lvl")):
+                levels[int(_number(lvl.get(w("ilvl"))) or 0)] = _read_level(lvl)
+            self.abstract[str(abstract.get(w("abstractNumId")))] = levels
+        for num in root.iter(w("num")):
+            ref = num.find(w("abstractNumId"))
+            if ref is None:
+                continue
+            overrides: dict[int, int] = {}
+            for override in num.findall(w("lvlOverride")):
+                start = override.find(w("startOverride"))
+                if start is not None:
+                    value = _number(start.get(_VAL))
+                    if value is not None:
+                        overrides[int(_number(override.get(w("ilvl"))) or 0)] = int(value)
+            self.nums[str(num.get(w("numId")))] = (str(ref.get(_VAL)), overrides)
+
+    def label(self, num_id: str, ilvl: int) -> tuple[str, str]:
+        """The label of the next paragraph numbered (*num_id*, *ilvl*), and its suffix."""
+        if num_id == "0" or num_id not in self.nums:
+            return "", ""
+        abstract_id, overrides = self.nums[num_id]
+        levels = self.abstract.get(abstract_id, {})
+        level = levels.get(ilvl)
+        if level is None:
+            return "", ""
+        counts = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.started:  # a list instance restarting some levels
+            self.started.add(num_id)
+            for lvl, start in overrides.items():
+                counts[lvl] = start - 1
+        counts[ilvl] = counts.get(ilvl, level.start - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            restart = levels.get(deeper, _Level()).restart
+            if restart is None or restart >= ilvl:
+                del counts[deeper]
+        if level.fmt == "bullet":
+            return _bullet(level.text), level.suffix
+
+        def value(match: re.Match[str]) -> str:
+            k = int(match.group(1)) - 1
+            at = levels.get(k, _Level())
+            n = counts.get(k, at.start)
+            return _format_number(n, "decimal" if level.legal else at.fmt)
+
+        return re.sub(r"%([1-9])", value, level.text).strip(), level.suffix
+
+
+def _read_level(lvl: Any) -> _Level:
+    level = _Level()
+    fmt = lvl.find(w("numFmt"))
+    if fmt is not None:
+        level.fmt = str(fmt.get(_VAL, "decimal"))
+    text = lvl.find(w("lvlText"))
+    if text is not None:
+        level.text = str(text.get(_VAL, ""))
+    start = lvl.find(w("start"))
+    if start is not None:
+        level.start = int(_number(start.get(_VAL)) or 1)
+    suffix = lvl.find(w("suff"))
+    if suffix is not None:
+        level.suffix = {"space": " ", "nothing": ""}.get(str(suffix.get(_VAL)), "\t")
+    level.legal = _on(lvl.find(w("isLgl"))) is True
+    restart = lvl.find(w("lvlRestart"))
+    if restart is not None:
+        value = _number(restart.get(_VAL))
+        level.restart = int(value) - 1 if value is not None else None
+    return level
 
 
 def _has_line_shape(p: Any) -> bool:
@@ -463,11 +724,18 @@ def _twips_mm(value: float | None) -> float:
 
 
 class _Reader:
-    def __init__(self, styles: StyleSheet) -> None:
+    def __init__(self, styles: StyleSheet, numbering: _Numbering | None = None) -> None:
         self.styles = styles
+        self.numbering = numbering or _Numbering(None)
+        self.boxes = 0
 
     def paragraph(
-        self, p: Any, index: int, where: str, cell: tuple[int, int, int] | None
+        self,
+        p: Any,
+        index: int,
+        where: str,
+        cell: tuple[int, int, int] | None,
+        width_pt: float | None = None,
     ) -> Paragraph:
         ppr = p.find(_PPR)
         style_id = None
@@ -477,6 +745,9 @@ class _Reader:
                 style_id = pstyle.get(_VAL)
         if style_id is None:
             style_id = self.styles.default_paragraph
+        auto_label, suffix = self.label(ppr, style_id)
+        own_tabs = ppr.find(w("tabs")) if ppr is not None else None
+        tabs = _tab_stops(own_tabs) if own_tabs is not None else self.styles.style_tabs(style_id)
         props = self.styles.para_props(ppr).under(self.styles.style_para(style_id))
         runs = []
         for r in _runs_of(p):
@@ -519,7 +790,27 @@ class _Reader:
             _has_page_field(p),
             cell,
             p,
+            auto_label=auto_label,
+            label_suffix=suffix,
+            width_pt=width_pt,
+            style_name=self.styles.name_of(style_id),
+            tab_stops_pt=tuple(t / 20 for t in tabs),
         )
+
+    def label(self, ppr: Any, style_id: str | None) -> tuple[str, str]:
+        """The automatic label of a paragraph (numbering set on it or by its style)."""
+        num_id, ilvl = self.styles.style_numbering(style_id)
+        num = ppr.find(w("numPr")) if ppr is not None else None
+        if num is not None:
+            found = num.find(w("numId"))
+            if found is not None:
+                num_id = str(found.get(_VAL))
+            level = num.find(w("ilvl"))
+            if level is not None:
+                ilvl = int(_number(level.get(_VAL)) or 0)
+        if num_id is None:
+            return "", ""
+        return self.numbering.label(num_id, ilvl or 0)
 
     def blocks(self, container: Any, where: str) -> list[Paragraph]:
         """Every paragraph of a body (or header, footer), tables included, in order."""
@@ -534,27 +825,90 @@ class _Reader:
         cell: tuple[int, int, int] | None,
         out: list[Paragraph],
         tables: list[int],
+        width: float | None = None,
     ) -> None:
         for child in container:
             tag = child.tag
             if tag == _P:
                 label = f"{where}paragraph {len(out) + 1}"
-                out.append(self.paragraph(child, len(out), label, cell))
+                out.append(self.paragraph(child, len(out), label, cell, width))
+                for content, left in _text_boxes(child):
+                    self.boxes += 1
+                    box = self.boxes
+                    start = len(out)
+                    self._walk(content, f"text box {box}: ", cell, out, tables, None)
+                    for para in out[start:]:
+                        if para.box is None:
+                            para.box, para.box_x_pt = box, left
             elif tag == _TBL:
                 tables[0] += 1
                 number = tables[0]
+                grid = [
+                    _number(col.get(w("w"))) or 0.0
+                    for col in child.findall(f"{w('tblGrid')}/{w('gridCol')}")
+                ]
+                margins = _table_margins(child)
                 for r, tr in enumerate(child.iter(_TR), 1):
                     if _nearest(tr, _TBL) is not child:
                         continue  # a row of a nested table: walked with its cell
+                    column = 0
                     for c, tc in enumerate(tr.findall(_TC), 1):
+                        span = _cell_span(tc)
+                        inner = _cell_width(tc, grid[column : column + span], margins)
+                        column += span
                         here = f"{where}table {number}, row {r}, cell {c}: "
-                        self._walk(tc, here, cell or (number, r, c), out, tables)
+                        self._walk(tc, here, cell or (number, r, c), out, tables, inner)
             elif tag == _SDT:
                 content = child.find(_SDT_CONTENT)
                 if content is not None:
-                    self._walk(content, where, cell, out, tables)
+                    self._walk(content, where, cell, out, tables, width)
             elif tag in (w("customXml"), w("ins"), w("moveTo")):
-                self._walk(child, where, cell, out, tables)
+                self._walk(child, where, cell, out, tables, width)
+
+
+def _cell_span(tc: Any) -> int:
+    span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+    value = _number(span.get(_VAL)) if span is not None else None
+    return max(int(value), 1) if value is not None else 1
+
+
+def _margin_pair(container: Any) -> tuple[float | None, float | None]:
+    out: list[float | None] = []
+    for names in (("left", "start"), ("right", "end")):
+        value = None
+        if container is not None:
+            for name in names:
+                el = container.find(w(name))
+                if el is not None and el.get(w("type"), "dxa") == "dxa":
+                    value = _number(el.get(w("w")))
+                    break
+        out.append(value)
+    return out[0], out[1]
+
+
+def _table_margins(tbl: Any) -> tuple[float, float]:
+    """A table's left and right cell margins (twips; Word's default 108 each)."""
+    left, right = _margin_pair(tbl.find(f"{w('tblPr')}/{w('tblCellMar')}"))
+    return (108.0 if left is None else left), (108.0 if right is None else right)
+
+
+def _cell_width(tc: Any, grid: list[float], margins: tuple[float, float]) -> float | None:
+    """The width (pt) a cell's lines may take: its width less its margins."""
+    tc_pr = tc.find(w("tcPr"))
+    width = None
+    if tc_pr is not None:
+        tc_w = tc_pr.find(w("tcW"))
+        if tc_w is not None and tc_w.get(w("type"), "dxa") == "dxa":
+            width = _number(tc_w.get(w("w")))
+    if not width:
+        width = sum(grid) or None
+    if width is None:
+        return None
+    left, right = margins
+    own_left, own_right = _margin_pair(tc_pr.find(w("tcMar")) if tc_pr is not None else None)
+    left = own_left if own_left is not None else left
+    right = own_right if own_right is not None else right
+    return max(width - left - right, 0.0) / 20
 
 
 def _nearest(el: Any, tag: str) -> Any:
@@ -629,11 +983,18 @@ def read_document(data: bytes, *, name: str = "document") -> WordDocument:
     )
     settings = package.xml(by_type["settings"]) if "settings" in by_type else None
     mirror = settings is not None and _on(settings.find(w("mirrorMargins"))) is True
-    reader = _Reader(styles)
+    default_tab = 36.0
+    if settings is not None:
+        tab = settings.find(w("defaultTabStop"))
+        value = _number(tab.get(_VAL)) if tab is not None else None
+        if value:
+            default_tab = value / 20
+    numbering = _Numbering(package.xml(by_type["numbering"]) if "numbering" in by_type else None)
+    reader = _Reader(styles, numbering)
     body = document.find(w("body"))
     paragraphs = reader.blocks(body, "")
     sections = _sections(body, package, rels, reader)
-    return WordDocument(name, paragraphs, sections, mirror, styles)
+    return WordDocument(name, paragraphs, sections, mirror, styles, default_tab)
 
 
 def _theme_fonts(theme: Any) -> dict[str, str]:
