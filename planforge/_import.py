@@ -501,18 +501,15 @@ class _Importer:
                 continue
             role, _ = _pf_role(para)
             if "\t" in para.text and para.cell is None and para.box is None:
-                pieces = _tab_segments(para, self.doc.default_tab_pt)
-                raw = para.text.split("\t")
-                for seg in pieces:
-                    side = "L" if seg.part == 0 and raw[0].strip() else "R"
-                    if len(pieces) == 1 and seg.part > 0:
-                        side = "R"
-                    segments.append((seg, side))
+                # which column a piece stands in: by where its tab stop puts it
+                half = (para.width_pt or self.doc.text_width_pt) / 2
+                for seg in _tab_segments(para, self.doc.default_tab_pt):
+                    segments.append((seg, "L" if seg.x < half else "R"))
             elif role == "number":
                 text = _clean(para.text.replace("\n", ""))
                 segments.append((Segment(text, para, 0), "L"))
             else:
-                for seg in self.lines_of(para):
+                for seg in self.joined_number(self.lines_of(para)):
                     segments.append((seg, ""))
         number_at: int | None = None
         for n, (seg, side) in enumerate(segments):
@@ -576,6 +573,24 @@ class _Importer:
         if not head["issuer_lines"]:
             head["issuer_lines"], head["parent_lines"] = head["parent_lines"], []
         return head
+
+    def joined_number(self, lines: list[Segment]) -> list[Segment]:
+        """The lines of a header paragraph, a number line broken after `/` or `-` (as long
+        joint symbols are, with Shift+Enter) joined again."""
+        out: list[Segment] = []
+        for seg in lines:
+            last = out[-1] if out else None
+            if (
+                last is not None
+                and re.match(r"^Số\b", _nfc(last.text))
+                and (last.text.endswith(("/", "-", "–")) or seg.text.startswith(("/", "-", "–")))
+                and " " not in seg.text
+            ):
+                self.place(seg)  # read with the line it continues
+                out[-1] = Segment(last.text + seg.text, last.para, last.part, last.x)
+                continue
+            out.append(seg)
+        return out
 
     def read_date(self, match: re.Match[str], seg: Segment, head: dict[str, Any]) -> None:
         head["place"] = _strip(match.group("place"))
@@ -1203,21 +1218,24 @@ class _Importer:
         if not self.styled and not parents:
             parents, lines = self.split_parents(lines)
         separator = self.profile.header.joint_separator.strip() or "-"
-        names: list[list[Segment]] = [[]]
-        for seg in lines:
-            names[-1].append(seg)
-            if seg.text.endswith((" " + separator, " -", " –")) or seg.text in ("-", "–"):
-                names.append([])
-        names = [n for n in names if n]
-        symbols: list[str] = head.get("symbols", [])
-        columns = {s.para.cell[2] for s in lines if s.para.cell is not None}
-        if len(names) == 1 and len(columns) > 1:
+        # bodies in columns of a header table: a column ends a name as ` -` does
+        groups: list[list[Segment]] = [lines]
+        if lines and all(s.para.cell is not None for s in lines):
             by_column: dict[int, list[Segment]] = {}
             for seg in lines:
                 assert seg.para.cell is not None
                 by_column.setdefault(seg.para.cell[2], []).append(seg)
-            names = list(by_column.values())
-        elif len(names) == 1 and len(symbols) > 1 and len(lines) >= len(symbols):
+            groups = [by_column[c] for c in sorted(by_column)]
+        names: list[list[Segment]] = []
+        for group in groups:
+            names.append([])
+            for seg in group:
+                names[-1].append(seg)
+                if seg.text.endswith((" " + separator, " -", " –")) or seg.text in ("-", "–"):
+                    names.append([])
+        names = [n for n in names if n]
+        symbols: list[str] = head.get("symbols", [])
+        if len(names) == 1 and len(symbols) > 1 and len(lines) >= len(symbols):
             names = self.partition(lines, symbols)
             self.note(
                 f"the header has no `{separator}` between the names: read as {len(names)} "
@@ -1562,10 +1580,15 @@ class _Importer:
                 )
 
 
+def _initial(word: str) -> str:
+    """A word's first letter as symbols write it: without its marks (`ỦY` -> `U`), but `Đ`."""
+    first = word[0].upper()
+    return first if first == "Đ" else unicodedata.normalize("NFD", first)[0]
+
+
 def _initials(name: str) -> str:
     words = [w for w in re.split(r"[\s\-–]+", name) if w]
-    out = "".join(w[0] for w in words if w[0].isalpha())
-    return unicodedata.normalize("NFC", out.upper()) or "CQ"
+    return "".join(_initial(w) for w in words if w[0].isalpha()) or "CQ"
 
 
 def _initials_match(text: str, symbol: str) -> float:
