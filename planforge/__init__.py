@@ -13,10 +13,12 @@ from ._errors import (
     ProfileError,
     RenderError,
     TemplateError,
+    ToolMissingError,
+    UnreadableDocumentError,
 )
 from ._findings import Finding
 from ._import import import_plan
-from ._loading import load_plan
+from ._loading import load_plan, parse_plan
 from ._models import (
     Authority,
     AuthorityType,
@@ -36,6 +38,7 @@ from ._models import (
 )
 from ._pdf import convert_to_pdf
 from ._plan_yaml import plan_to_yaml
+from ._preview import preview_pages
 from ._profiles import Profile, builtin_profiles, load_profile
 from ._reformat import ReformatResult, reformat_docx
 from ._render import Renderer, RenderResult, render_plan
@@ -74,6 +77,8 @@ __all__ = [
     "Task",
     "TemplateError",
     "Title",
+    "ToolMissingError",
+    "UnreadableDocumentError",
     "Urgency",
     "__version__",
     "audit_docx",
@@ -83,7 +88,9 @@ __all__ = [
     "import_plan",
     "load_plan",
     "load_profile",
+    "parse_plan",
     "plan_to_yaml",
+    "preview_pages",
     "reformat_docx",
     "render_plan",
     "render_plans",

@@ -42,7 +42,7 @@ def audit_report(
     limits: Limits | None = None,
 ) -> tuple[Profile, list[Finding]]:
     """The profile a document is judged by, and every finding under it."""
-    from ._profiles import Profile, load_profile
+    from ._profiles import resolve_profile
     from ._word.audit import audit_with_profile
     from ._word.isolation import Limits, run_limited
 
@@ -53,7 +53,7 @@ def audit_report(
             document = read_input(document, limit=MAX_DOCUMENT_BYTES, what="Word document")
         except InputFileError as exc:
             raise TemplateError(str(exc), file=name) from exc
-    chosen = profile if isinstance(profile, Profile) or profile is None else load_profile(profile)
+    chosen = resolve_profile(profile)
     data = document
     # a document from anyone is read in a child process, under the same limits as a template
     return run_limited(

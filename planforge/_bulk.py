@@ -237,6 +237,7 @@ def render_plans(
     template: str | Path | None = None,
     profile: Profile | str | Path | None = None,
     force: bool = False,
+    parents: bool = False,
     check: bool = False,
     limits: Limits | None = None,
     progress: Callable[[str, Path | None, str | None], None] | None = None,
@@ -245,12 +246,19 @@ def render_plans(
 
     *plans*: Plan objects (named plan-0001, ...), (name, Plan) pairs, a mapping of names to
     plans, or plan files. *jobs* > 1 renders in that many processes. *progress* is called after
-    each plan with its label and its output path or error message.
+    each plan with its label and its output path or error message. A missing *outdir* is an
+    error unless *parents*.
     """
     started = time.perf_counter()
     folder = Path(outdir)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("is a file, not a folder for the documents", file=folder)
     if not folder.is_dir():
-        raise OutputError("the output folder does not exist", file=folder)
+        if not parents:
+            raise OutputError(
+                "the output folder does not exist; create it, or pass parents=True", file=folder
+            )
+        folder.mkdir(parents=True)
     sources = list(_sources(plans))
     names = [s.name for s in sources]
     twice = sorted({n for n in names if names.count(n) > 1})

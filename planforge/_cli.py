@@ -27,15 +27,18 @@ from ._errors import (
     PlanInputError,
     PlanWarning,
     Problem,
+    with_flags,
 )
 from ._findings import Finding
 from ._loading import load_plan
 from ._models import Plan
 from ._output import write_atomic
-from ._pdf import convert_to_pdf, pdf_to_pngs
+from ._pdf import convert_to_pdf
+from ._preview import preview_pages
 from ._profiles import Profile, builtin_profiles, load_profile, resolve_profile
-from ._render import Renderer, read_template, render_plan
+from ._render import Renderer, RenderResult, read_template
 from ._rules import plan_findings, raise_for_errors
+from ._schema import schema_text, starter_kinds, starter_plan
 from ._version import __version__
 
 __all__ = ["generate_plan_main", "planforge_main"]
@@ -76,7 +79,7 @@ def _reported(debug: bool) -> Iterator[None]:
             _print_warnings(caught)
             if debug:
                 raise
-            _stderr().print(f"[bold red]error:[/] {_out(str(exc))}")
+            _stderr().print(f"[bold red]error:[/] {_out(exc.for_command_line())}")
             raise click.exceptions.Exit(exc.exit_code) from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -118,6 +121,25 @@ def _print_findings(findings: list[Finding] | tuple[Finding, ...], *, check: boo
         console.print(_finding_line(finding, check=check))
 
 
+class ProfileParam(click.ParamType):  # type: ignore[type-arg]
+    """`--profile NAME|FILE`: a built-in profile's name or a profile file, loaded once when
+    the command line is read (a bad one is a usage error, exit status 2)."""
+
+    name = "profile"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Profile):
+            return value
+        try:
+            return load_profile(value)
+        except PlanforgeError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _profile_option(help_text: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    return click.option("--profile", type=ProfileParam(), metavar="NAME|FILE", help=help_text)
+
+
 _debug_option = click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
 _remove_option = click.option(
     "--remove-invalid-chars",
@@ -127,7 +149,7 @@ _remove_option = click.option(
 
 
 def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
-    options = [
+    options: list[Callable[[Callable[..., T]], Callable[..., T]]] = [
         click.argument(
             "plan_files",
             metavar="PLAN...",
@@ -138,9 +160,9 @@ def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
         click.option(
             "-o",
             "--output",
-            type=click.Path(path_type=Path),
-            help="Output .docx for one plan (default: the plan's name with .docx, in the "
-            "current folder); the output folder for many.",
+            metavar="OUT.docx|OUT.pdf|DIR/",
+            help="For one plan: the .docx (a .pdf: the PDF alone; a folder: <plan>.docx in "
+            "it; default: <plan>.docx in the current folder). For many: the output folder.",
         ),
         click.option(
             "-j",
@@ -150,11 +172,7 @@ def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
             show_default=True,
             help="Processes rendering at once (many plans).",
         ),
-        click.option(
-            "--profile",
-            metavar="NAME|FILE",
-            help=f"Format profile: {', '.join(builtin_profiles())}, or a profile file.",
-        ),
+        _profile_option(f"Format profile: {', '.join(builtin_profiles())}, or a profile file."),
         click.option(
             "--template",
             type=click.Path(dir_okay=False, path_type=Path),
@@ -177,8 +195,8 @@ def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
 
 def _render(
     plan_files: tuple[Path, ...],
-    output: Path | None,
-    profile: str | None,
+    output: str | None,
+    profile: Profile | None,
     template: Path | None,
     jobs: int,
     options: dict[str, bool],
@@ -191,7 +209,7 @@ def _render(
         return
     with _reported(options["debug"]):
         plan = load_plan(plan_files[0], remove_invalid_chars=options["remove_invalid_chars"])
-        chosen = load_profile(profile) if profile is not None else None
+        chosen = profile
         written = _write_outputs(plan, plan_files[0], output, chosen, template, options)
     for path in written:
         _stderr().print(f"wrote {_out(str(path), one_line=True)}")
@@ -199,14 +217,14 @@ def _render(
 
 def _render_many(
     plan_files: tuple[Path, ...],
-    output: Path | None,
-    profile: str | None,
+    output: str | None,
+    profile: Profile | None,
     template: Path | None,
     jobs: int,
     options: dict[str, bool],
 ) -> None:
     console = _stderr()
-    outdir = output if output is not None else Path()
+    outdir = Path(output) if output is not None else Path()
     with _reported(options["debug"]):
         if outdir.exists() and not outdir.is_dir():
             raise OutputError("is a file; with many plans, -o names the output folder", file=outdir)
@@ -221,7 +239,7 @@ def _render_many(
             raise PlanInputError(
                 [Problem("no plan files (.yaml, .yml, .json) found")], file=plan_files[0]
             )
-        chosen = load_profile(profile) if profile is not None else None
+        chosen = profile
         with tempfile.TemporaryDirectory(prefix="planforge-", dir=outdir) as tmp:
             docx_dir = Path(tmp) if options["pdf_only"] else outdir
             report = _with_progress(
@@ -248,7 +266,9 @@ def _render_many(
             where = f"{count} plans" if count > 1 else first_plan[finding]
             console.print(_finding_line(finding, where, check=check))
     for label, error in report.failed:
-        console.print(f"[bold red]failed:[/] {_out(label, one_line=True)}: {_out(error)}")
+        console.print(
+            f"[bold red]failed:[/] {_out(label, one_line=True)}: {_out(with_flags(error))}"
+        )
     console.print(report.summary())
     if not report.ok:
         raise click.exceptions.Exit(1)
@@ -285,45 +305,67 @@ def _with_progress(
     return run(line)
 
 
+#: What `-o` may name for one plan: the document, or its PDF alone.
+_OUTPUT_SUFFIXES = (".docx", ".pdf")
+
+
+def _output_target(output: str | None, plan_file: Path, options: dict[str, bool]) -> Path:
+    """The file `-o` means for one plan: a folder (existing, or written with a trailing `/`)
+    gets `<plan>.docx` (`.pdf` with --pdf-only) in it; a `.pdf` is the PDF alone; any other
+    suffix is refused, since planforge writes only .docx and .pdf."""
+    default = plan_file.stem + (".pdf" if options["pdf_only"] else ".docx")
+    if output is None:
+        return Path(default)
+    target = Path(output)
+    if output.endswith(("/", "\\")) or target.is_dir():
+        return target / default
+    suffix = target.suffix.lower()
+    if suffix not in _OUTPUT_SUFFIXES:
+        named = f"`{target.suffix}` files" if target.suffix else "files without a suffix"
+        raise click.UsageError(
+            f"-o {output}: planforge writes .docx documents (and their .pdf), not {named}. "
+            f"Name it {target.with_suffix('.docx').name} or "
+            f"{target.with_suffix('.pdf').name}, or give a folder ending in /"
+        )
+    if suffix == ".docx" and options["pdf_only"]:
+        raise click.UsageError(
+            f"-o {output}: --pdf-only writes a .pdf; name it {target.with_suffix('.pdf').name}"
+        )
+    return target
+
+
 def _write_outputs(
     plan: Plan,
     plan_file: Path,
-    output: Path | None,
+    output: str | None,
     profile: Profile | None,
     template: Path | None,
     options: dict[str, bool],
 ) -> list[Path]:
     force, parents = options["force"], options["parents"]
+    target = _output_target(output, plan_file, options)
     renderer = Renderer(template=template, profile=profile, check=not options["no_check"])
 
-    def render(target: Path, **write: bool) -> None:
-        result = renderer.render_to(plan, target, **write)
+    def report(result: RenderResult) -> None:
         _print_findings(result.findings)
         _print_findings(result.audit, check=True)
 
-    if options["pdf_only"]:
-        target = output if output is not None else Path(plan_file.stem + ".pdf")
-        target = target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
-        _refuse_existing([target], force)
-        with tempfile.TemporaryDirectory(prefix="planforge-") as tmp:
-            docx = Path(tmp) / f"{target.stem}.docx"
-            render(docx)
-            (pdf,) = convert_to_pdf([docx], tmp)
-            return [write_atomic(target, pdf.read_bytes(), force=force, parents=parents)]
-    target = output if output is not None else Path(plan_file.stem + ".docx")
+    if target.suffix.lower() == ".pdf":
+        report(renderer.render_pdf_to(plan, target, force=force, parents=parents))
+        return [target]
     if not options["pdf"]:
-        render(target, force=force, parents=parents)
+        report(renderer.render_to(plan, target, force=force, parents=parents))
         return [target]
     pdf_target = target.with_suffix(".pdf")
     _refuse_existing([target, pdf_target], force)  # before any work, so nothing is half done
-    render(target, force=force, parents=parents)
+    report(renderer.render_to(plan, target, force=force, parents=parents))
     return [target, *convert_to_pdf([target], target.parent, force=force)]
 
 
 def _refuse_existing(paths: list[Path], force: bool) -> None:
     for path in paths:
         if path.exists() and not force:
-            raise OutputError("exists already; pass --force (force=True) to replace it", file=path)
+            raise OutputError("exists already; pass force=True to replace it", file=path)
 
 
 @click.command(
@@ -336,8 +378,8 @@ def _refuse_existing(paths: list[Path], force: bool) -> None:
 @_render_options
 def generate_plan(
     plan_files: tuple[Path, ...],
-    output: Path | None,
-    profile: str | None,
+    output: str | None,
+    profile: Profile | None,
     template: Path | None,
     jobs: int,
     **options: bool,
@@ -361,11 +403,11 @@ planforge.add_command(generate_plan, name="render")
     "Exit status: 0 all valid, 2 any has errors.",
 )
 @click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True, type=_PLAN_ARG)
-@click.option("--profile", metavar="NAME|FILE", help="Format profile name or file.")
+@_profile_option("Format profile name or file.")
 @_remove_option
 @_debug_option
 def validate_command(
-    plan_files: tuple[Path, ...], profile: str | None, remove_invalid_chars: bool, debug: bool
+    plan_files: tuple[Path, ...], profile: Profile | None, remove_invalid_chars: bool, debug: bool
 ) -> None:
     console = _stderr()
     failed = 0
@@ -392,7 +434,7 @@ def validate_command(
     "rules. Exit status: 0 no error, 1 errors found, 2 unreadable file.",
 )
 @click.argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--profile", metavar="NAME|FILE", help="Rules to check (default: by the motto).")
+@_profile_option("Rules to check (default: by the motto).")
 @click.option(
     "--format",
     "output_format",
@@ -409,17 +451,17 @@ def validate_command(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.docx|DIR/",
     help="With --fix: where to write the fixed document.",
 )
 @click.option("--force", is_flag=True, help="With --fix: replace an existing file.")
 @_debug_option
 def check_command(
     document: Path,
-    profile: str | None,
+    profile: Profile | None,
     output_format: str,
     fix: bool,
-    output: Path | None,
+    output: str | None,
     force: bool,
     debug: bool,
 ) -> None:
@@ -433,12 +475,14 @@ def check_command(
                 f"--fix writes a new document: give -o FILE.docx, or --force to replace "
                 f"{document} itself"
             )
+        target = _file_target(output, Path(document.name), (".docx",), "a document")
         _reformat(
             document,
-            output or document,
+            document if output is None else target,
             profile,
             None,
             force=True if output is None else force,
+            parents=False,
             debug=debug,
         )
         return
@@ -459,6 +503,23 @@ def check_command(
         )
     if errors:
         raise click.exceptions.Exit(1)
+
+
+def _file_target(output: str | None, default: Path, suffixes: tuple[str, ...], what: str) -> Path:
+    """The file `-o` means: *default* when not given, `<folder>/<default's name>` for a folder
+    (an existing one, or any path ending in `/`), else the file, whose suffix must be one of
+    *suffixes*."""
+    if output is None:
+        return default
+    target = Path(output)
+    if output.endswith(("/", "\\")) or target.is_dir():
+        return target / default.name
+    if target.suffix.lower() not in suffixes:
+        raise click.UsageError(
+            f"-o {output}: {what} is written as {' or '.join(suffixes)}; name it "
+            f"{target.stem or 'out'}{suffixes[0]}, or give a folder ending in /"
+        )
+    return target
 
 
 def _import_findings_report(findings: tuple[Finding, ...] | list[Finding]) -> None:
@@ -484,16 +545,23 @@ def _import_findings_report(findings: tuple[Finding, ...] | list[Finding]) -> No
     metavar="PLAN.yaml|-",
     help="Where to write the plan (default: FILE.yaml beside the document; - for standard output).",
 )
-@click.option("--profile", metavar="NAME|FILE", help="Rules to read it by (default: by the motto).")
+@_profile_option("Rules to read it by (default: by the motto).")
 @click.option("--force", is_flag=True, help="Replace an existing plan file.")
+@click.option("--parents", is_flag=True, help="Create the output folder if it is missing.")
 @_debug_option
 def import_command(
-    document: Path, output: str | None, profile: str | None, force: bool, debug: bool
+    document: Path,
+    output: str | None,
+    profile: Profile | None,
+    force: bool,
+    parents: bool,
+    debug: bool,
 ) -> None:
     from ._import import import_with_reading
     from ._plan_yaml import plan_to_yaml
 
-    target = None if output == "-" else Path(output) if output else document.with_suffix(".yaml")
+    default = Path(document.stem + ".yaml") if output else document.with_suffix(".yaml")
+    target = None if output == "-" else _file_target(output, default, (".yaml", ".yml"), "a plan")
     with _reported(debug):
         if target is not None and target.exists() and not force:
             write_atomic(target, b"", force=False)  # raises: fail before the work
@@ -506,7 +574,7 @@ def import_command(
         if target is None:
             click.echo(text, nl=False)
         else:
-            write_atomic(target, text.encode("utf-8"), force=force)
+            write_atomic(target, text.encode("utf-8"), force=force, parents=parents)
     _import_findings_report(reading.findings)
     parts = len(plan.parts)
     where = "standard output" if target is None else str(target)
@@ -528,38 +596,47 @@ def import_command(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The new document (default: FILE.reformatted.docx beside the document).",
+    metavar="OUT.docx|DIR/",
+    help="The new document (default: FILE.reformatted.docx beside the document; a folder: "
+    "FILE.reformatted.docx in it).",
 )
-@click.option("--profile", metavar="NAME|FILE", help="Rules to apply (default: by the motto).")
+@_profile_option("Rules to apply (default: by the motto).")
 @click.option("--template", metavar="FILE", help="Word template (default: the built-in one).")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
+@click.option("--parents", is_flag=True, help="Create the output folder if it is missing.")
 @_debug_option
 def reformat_command(
     document: Path,
-    output: Path | None,
-    profile: str | None,
+    output: str | None,
+    profile: Profile | None,
     template: str | None,
     force: bool,
+    parents: bool,
     debug: bool,
 ) -> None:
-    target = output or document.with_name(document.stem + ".reformatted.docx")
-    _reformat(document, target, profile, template, force=force, debug=debug)
+    default = document.with_name(document.stem + ".reformatted.docx")
+    target = _file_target(
+        output, Path(default.name) if output else default, (".docx",), "a document"
+    )
+    _reformat(document, target, profile, template, force=force, parents=parents, debug=debug)
 
 
 def _reformat(
     document: Path,
     target: Path,
-    profile: str | None,
+    profile: Profile | None,
     template: str | None,
     *,
     force: bool,
+    parents: bool,
     debug: bool,
 ) -> None:
     from ._reformat import reformat_docx
 
     with _reported(debug):
-        result = reformat_docx(document, target, profile=profile, template=template, force=force)
+        result = reformat_docx(
+            document, target, profile=profile, template=template, force=force, parents=parents
+        )
     console = _stderr()
     changes = result.changes
     if changes:
@@ -602,7 +679,7 @@ def _reformat(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the PNGs.",
 )
-@click.option("--profile", metavar="NAME|FILE", help="Format profile (for a plan).")
+@_profile_option("Format profile (for a plan).")
 @click.option(
     "--template",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -614,43 +691,57 @@ def _reformat(
 def preview_command(
     source: Path,
     outdir: Path,
-    profile: str | None,
+    profile: Profile | None,
     template: Path | None,
     dpi: int,
     force: bool,
     debug: bool,
 ) -> None:
     with _reported(debug):
-        pages = _preview(source, outdir, profile, template, dpi, force)
+        pages = preview_pages(
+            source, outdir, profile=profile, template=template, dpi=dpi, force=force
+        )
     for page in pages:
         _stderr().print(f"wrote {_out(str(page), one_line=True)}")
 
 
-def _preview(
-    source: Path, outdir: Path, profile: str | None, template: Path | None, dpi: int, force: bool
-) -> list[Path]:
-    if outdir.exists() and not outdir.is_dir():
-        raise OutputError("is not a folder", file=outdir)
-    existing = sorted(outdir.glob(f"{source.stem}-*.png")) if outdir.is_dir() else []
-    if existing and not force:
-        raise OutputError(
-            f"already holds {existing[0].name}; pass --force to replace the previews", file=outdir
+@planforge.command(
+    name="new",
+    help="Write a starter plan to fill in: every field shown once, with a Vietnamese comment, "
+    "valid and renderable as it is. Editors with a YAML extension check and complete it "
+    "through the JSON Schema its first line names.",
+)
+@click.argument("plan_file", metavar="PLAN.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(list(starter_kinds())),
+    default="state",
+    show_default=True,
+    help="state: one state body (ND30); party: one Party body; joint: a state and a Party body.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@_debug_option
+def new_command(plan_file: Path, kind: str, force: bool, debug: bool) -> None:
+    if plan_file.suffix.lower() not in (".yaml", ".yml"):
+        raise click.UsageError(
+            f"{plan_file}: a starter plan is YAML; name it {plan_file.stem}.yaml"
         )
-    outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="planforge-") as tmp:
-        if source.suffix.lower() == ".docx":
-            if not source.is_file():
-                raise OutputError("no such file", file=source)
-            docx = source
-        else:
-            plan = load_plan(source)
-            chosen = load_profile(profile) if profile is not None else None
-            docx = Path(tmp) / f"{source.stem}.docx"
-            render_plan(plan, docx, template=template, profile=chosen)
-        (pdf,) = convert_to_pdf([docx], tmp, force=True)
-        for old in existing:
-            old.unlink()
-        return pdf_to_pngs(pdf, outdir, prefix=source.stem, dpi=dpi)
+    with _reported(debug):
+        write_atomic(plan_file, starter_plan(kind).encode("utf-8"), force=force)
+    _stderr().print(
+        f"wrote {_out(str(plan_file), one_line=True)} ({kind}); fill it in, then: "
+        f"generate-plan {_out(str(plan_file), one_line=True)}"
+    )
+
+
+@planforge.command(
+    name="schema",
+    help="Print the JSON Schema of plan files (or, with --profile, of profile files), for "
+    "editors and systems that check plans before sending them.",
+)
+@click.option("--profile", "of_profile", is_flag=True, help="The schema of profile files.")
+def schema_command(of_profile: bool) -> None:
+    click.echo(schema_text("profile" if of_profile else "plan"), nl=False)
 
 
 @planforge.command(
@@ -677,9 +768,9 @@ def profiles_command() -> None:
     help="Print, as JSON, exactly the variables a template sees for PLAN.",
 )
 @click.argument("plan_file", metavar="PLAN", type=_PLAN_ARG)
-@click.option("--profile", metavar="NAME|FILE", help="Format profile name or file.")
+@_profile_option("Format profile name or file.")
 @_debug_option
-def context_command(plan_file: Path, profile: str | None, debug: bool) -> None:
+def context_command(plan_file: Path, profile: Profile | None, debug: bool) -> None:
     with _reported(debug):
         data: Any = template_context(load_plan(plan_file), profile=profile)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -711,14 +802,14 @@ def template_export_command(directory: Path, force: bool, debug: bool) -> None:
     "the plan does not provide, missing elements. Exit 1 on errors.",
 )
 @click.argument("template_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--profile", metavar="NAME|FILE", help="Profile of the trial render.")
+@_profile_option("Profile of the trial render.")
 @_debug_option
-def template_check_command(template_file: Path, profile: str | None, debug: bool) -> None:
+def template_check_command(template_file: Path, profile: Profile | None, debug: bool) -> None:
     from ._word.check import check_template
 
     with _reported(debug):
         data = read_template(template_file)
-        chosen = load_profile(profile) if profile is not None else None
+        chosen = profile
         findings = check_template(data, name=str(template_file), profile=chosen)
     console = _stderr()
     for finding in findings:

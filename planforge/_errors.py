@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,16 +10,38 @@ from typing import Any
 
 from ._findings import Finding
 
+#: How a message names an option of the API (`pass force=True`): the command line shows the
+#: flag instead (`pass --force`).
+_OPTION = re.compile(r"\b([a-z][a-z_]*)=True\b")
+
 
 class PlanforgeError(Exception):
-    """Root of every error planforge raises on purpose."""
+    """Root of every error planforge raises on purpose.
+
+    Messages speak the API's language: a way out is named as its keyword (`pass force=True`);
+    `for_command_line()` gives the same message with the command line's flags (`--force`).
+    """
 
     #: CLI exit status: 2 for bad input or usage, 1 for a failure while doing the work.
     exit_code: int = 1
 
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The keyword options the message suggests (`("force",)`)."""
+        return tuple(_OPTION.findall(str(self)))
+
+    def for_command_line(self) -> str:
+        """The message with each suggested option as its flag: `pass --force`."""
+        return with_flags(str(self))
+
     def __reduce__(self) -> tuple[Any, ...]:
         # subclasses take keyword context in __init__: pickle the finished message and state
         return (_restore, (type(self), str(self), self.__dict__))
+
+
+def with_flags(message: str) -> str:
+    """*message* with each keyword option it suggests (`force=True`) as its flag (`--force`)."""
+    return _OPTION.sub(lambda m: "--" + m.group(1).replace("_", "-"), message)
 
 
 def _restore(cls: type[PlanforgeError], text: str, state: dict[str, Any]) -> PlanforgeError:
@@ -115,6 +138,10 @@ class TemplateError(PlanforgeError):
         super().__init__(text)
 
 
+class UnreadableDocumentError(TemplateError):
+    """A document to check (`planforge check`) is not a Word document planforge can read."""
+
+
 class DocumentError(PlanforgeError):
     """A Word document does not read as a plan (`planforge import`, `reformat`, `check --fix`).
 
@@ -150,6 +177,10 @@ class RenderError(PlanforgeError):
     """Rendering failed for a reason that is not the input's fault."""
 
     exit_code = 1
+
+
+class ToolMissingError(RenderError):
+    """A program planforge needs for PDF or previews (LibreOffice, pdftoppm) is not installed."""
 
 
 class PlanWarning(UserWarning):

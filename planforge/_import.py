@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from ._findings import Finding
 from ._models import AuthorityType, ListStyle, Urgency
-from ._profiles import Profile, builtin_profiles, default_profile, load_profile
+from ._profiles import Profile, builtin_profiles, default_profile, load_profile, resolve_profile
 from ._text import tone_normal
 from ._word.layout import break_rules, fitted_lines
 from ._word.measure import text_width_pt
-from ._word.reader import Paragraph, WordDocument, fold
+from ._word.reader import SIGNED_MARK, Paragraph, WordDocument, fold
 
 if TYPE_CHECKING:
     from ._models import Plan
@@ -125,7 +125,6 @@ _ANY_DATE = re.compile(
 )
 
 
-_PLACEHOLDER = re.compile(r"^\(?\s*(?:đã\s+)?ký\b.*\)?$|^\(?\s*đã\s+ký.*\)?$", re.IGNORECASE)
 _MARK = re.compile(r"^(?:\*{1,5}|[-_–—=.·]{3,})$")
 
 
@@ -347,7 +346,8 @@ class _Importer:
     # -- bookkeeping ---------------------------------------------------------------------------
 
     def note(self, message: str, where: str = "", context: str = "", path: str = "") -> None:
-        self.findings.append(Finding(RULE, "warning", message, "", where, context[:120]))
+        shown = context if len(context) <= 120 else context[:119].rstrip() + "…"
+        self.findings.append(Finding(RULE, "warning", message, "", where, shown))
         if path:
             self.notes[path] = self.notes[path] + "; " + message if path in self.notes else message
 
@@ -431,7 +431,7 @@ class _Importer:
             )
         raise NotAPlan(
             "it has no type name (`KẾ HOẠCH`, `CHƯƠNG TRÌNH`, ...) on a line of its own under "
-            "a header; planforge imports plans, which have one"
+            "a header"
         )
 
     def read_title(self, title: Paragraph) -> tuple[int, dict[str, Any]]:
@@ -747,6 +747,10 @@ class _Importer:
     def prefix_of(text: str, prefixes: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
         """(prefix as written, its key) when *text* begins with an authority prefix; prefixes
         written with other dots (`T.M`, `K.T.`) are found too."""
+        for prefix in sorted(prefixes, key=len, reverse=True):
+            # a profile may spell a prefix in words (`KÝ THAY`)
+            if " " in prefix and (text == prefix or text.startswith(prefix + " ")):
+                return prefix, prefix
         first = text.split(" ", 1)[0]
         if first in prefixes:
             return first, first
@@ -816,8 +820,10 @@ class _Importer:
                     para.where,
                     text,
                 )
-            if label is not None and label.style is ListStyle.DASH and stack:
-                task = self.task_line(rest, task_labels)
+            # task lines: `- Đơn vị chủ trì: ...` as planforge prints them, or typed without
+            # the dash (a clerk's own layout)
+            if stack and (label is None or label.style is ListStyle.DASH):
+                task = self.task_line(rest if label is not None else text, task_labels)
                 if task is not None:
                     owner = stack[-1]
                     key, value = task
@@ -1185,7 +1191,7 @@ class _Importer:
         current: list[Segment] = []
         for seg in segments:
             role, _ = _pf_role(seg.para)
-            if _PLACEHOLDER.match(seg.text):
+            if SIGNED_MARK.match(seg.text):
                 self.place(seg)
                 self.note(
                     f"`{seg.text}` (a signed copy's mark) is left out",
@@ -1458,8 +1464,9 @@ class _Importer:
             entries = []
             for kind_type, segs in authority:
                 first = segs[0].text
-                pieces = first.split(" ", 1)
-                rest = pieces[1] if len(pieces) > 1 else ""
+                found = self.prefix_of(first, prefixes)
+                written = found[0] if found is not None else first.split(" ", 1)[0]
+                rest = first[len(written) :].strip()
                 texts = [Segment(rest, segs[0].para, segs[0].part), *segs[1:]]
                 of = self.given_lines_with_prefix(segs, texts)
                 entries.append({AuthorityType(kind_type).value: of})
@@ -1659,8 +1666,10 @@ def import_with_reading(
     *,
     profile: Profile | str | Path | None = None,
     limits: Limits | None = None,
+    name: str = "document",
 ) -> tuple[Plan, DocumentReading]:
-    """`import_plan`, with what the importer read (its notes for the YAML)."""
+    """`import_plan`, with what the importer read (its notes for the YAML); *name* is how
+    messages call a document given as bytes."""
     from pydantic import ValidationError
 
     from ._errors import DocumentError
@@ -1668,14 +1677,13 @@ def import_with_reading(
     from ._models import Plan
     from ._word.isolation import Limits, run_limited
 
-    name = "document"
     if not isinstance(source, bytes):
         name = str(source)
         try:
             source = read_input(source, limit=MAX_DOCUMENT_BYTES, what="Word document")
         except InputFileError as exc:
             raise DocumentError(str(exc), file=name) from exc
-    chosen = profile if isinstance(profile, Profile) or profile is None else load_profile(profile)
+    chosen = resolve_profile(profile)
     data = source
     reading = run_limited(
         lambda: _read_in_child(data, name, chosen),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import calendar
+import codecs
+import datetime as _dt
 import difflib
 import json
 import re
@@ -15,12 +17,20 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ._errors import PlanInputError, PlanWarning, Problem
+from ._errors import PlanInputError, PlanWarning, Problem, ProfileError
 from ._files import InputFileError, read_input
 from ._findings import Finding
-from ._models import PROFILE_SUFFIXES, Plan
-from ._profiles import builtin_profiles
-from ._text import forbidden_xml_chars, remove_forbidden_xml_chars
+from ._models import PROFILE_SUFFIXES, AuthorityType, Plan
+from ._profiles import Profile, builtin_profiles, default_profile, load_profile
+from ._text import (
+    forbidden_input_chars,
+    forbidden_xml_chars,
+    mojibake_message,
+    mojibake_repair,
+    name_encoding,
+    remove_forbidden_input_chars,
+    remove_forbidden_xml_chars,
+)
 from ._yaml import USES_LIBYAML, PlanLoader
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
@@ -50,6 +60,35 @@ def load_plan(path: str | Path, *, remove_invalid_chars: bool = False) -> Plan:
     return plan_from_data(data, file=file, lines=lines)
 
 
+def parse_plan(data: Mapping[str, Any] | str | bytes, *, source: str | Path | None = None) -> Plan:
+    """Validate a plan given as data: a mapping, or the text (or bytes) of a YAML or JSON plan.
+
+    Errors are the `PlanInputError`s `load_plan` raises, with the same field paths, lines and
+    advice; *source* names the plan in them (default `<plan>`), and when it ends in `.json`
+    the text is read as JSON (otherwise as YAML, which JSON is a part of). Nothing is read
+    from the file system but a profile file the plan names, relative to *source*'s folder.
+    """
+    file = Path(source) if source is not None else Path("<plan>")
+    if isinstance(data, Mapping):
+        _check_shape(data, file, {})
+        return plan_from_data(data, file=file)
+    if isinstance(data, (bytes, bytearray)):
+        if len(data) > MAX_PLAN_BYTES:
+            raise PlanInputError(
+                [Problem(f"is larger than {MAX_PLAN_BYTES // (1 << 20)} MiB; no plan is")],
+                file=file,
+            )
+        text = _decode(bytes(data), file)
+    elif isinstance(data, str):
+        text = data
+    else:
+        raise PlanInputError(
+            [Problem("a plan must be a mapping of fields (issuers, title, parts, ...)")], file=file
+        )
+    parsed, lines = _parse_text(text, file, as_json=file.suffix.lower() in _JSON_SUFFIXES)
+    return plan_from_data(parsed, file=file, lines=lines)
+
+
 def parse_plan_file(
     file: Path, *, remove_invalid_chars: bool = False
 ) -> tuple[Any, dict[PathKey, int]]:
@@ -61,17 +100,107 @@ def parse_plan_file(
         raw = read_input(file, limit=MAX_PLAN_BYTES, what="plan")
     except InputFileError as exc:
         raise PlanInputError([Problem(str(exc))], file=file) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PlanInputError(
-            [Problem(f"is not UTF-8 text (byte {exc.start}); save the file as UTF-8")], file=file
-        ) from exc
-    if suffix in _JSON_SUFFIXES:
+    text = _decode(raw, file)
+    return _parse_text(
+        text, file, as_json=suffix in _JSON_SUFFIXES, remove_invalid_chars=remove_invalid_chars
+    )
+
+
+def _parse_text(
+    text: str, file: Path, *, as_json: bool, remove_invalid_chars: bool = False
+) -> tuple[Any, dict[PathKey, int]]:
+    _check_mojibake(text, file)
+    if as_json:
         return _parse_json(text, file), {}
     if remove_invalid_chars:
         text = _strip_invalid_text(text, file)
     return _parse_yaml(text, file)
+
+
+# -- encodings -----------------------------------------------------------------------------------
+
+_SAVE_AS_UTF8 = "open it in Notepad and save it again with File > Save As, Encoding: UTF-8"
+_ENCODING_NAMES = {
+    "UTF-16LE": "is saved as UTF-16 (without a byte order mark), not UTF-8",
+    "UTF-16BE": "is saved as UTF-16 (big-endian, without a byte order mark), not UTF-8",
+    "Windows-1258": "is saved in the Windows Vietnamese code page (Windows-1258), not UTF-8",
+    "Windows-1252": 'is saved in a Windows "ANSI" code page (Windows-1252 or Windows-1258), '
+    "not UTF-8",
+    "TCVN3": "is saved in the TCVN3 (ABC) encoding of the .VnTime fonts, not Unicode",
+    "VNI": "is saved in the VNI encoding of the VNI-Times fonts, not Unicode",
+}
+#: Byte order marks and the encodings they announce (UTF-32's first: it starts like UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+
+def _decode(raw: bytes, file: Path) -> str:
+    """The text of a plan file: UTF-8 (with or without a byte order mark), or UTF-16 or UTF-32
+    with one (read, with a warning); any other encoding is named in the error."""
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise PlanInputError(
+                    [Problem(f"is saved as {name}, and part of it is damaged; {_SAVE_AS_UTF8}")],
+                    file=file,
+                ) from exc
+            finding = Finding(
+                "text",
+                "warning",
+                f"is saved as {name}; read as {name}, but save it as UTF-8, which every tool "
+                f"reads ({_SAVE_AS_UTF8})",
+                where=str(file),
+            )
+            warnings.warn(PlanWarning(finding), stacklevel=4)
+            return text
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8-sig", "replace")
+        line: int | None = before.count("\n") + 1
+        column: int | None = len(before.rsplit("\n", 1)[-1]) + 1
+        encoding = name_encoding(raw)
+        if encoding is None:
+            message = f"is not UTF-8 text (it may not be a text file at all); {_SAVE_AS_UTF8}"
+        elif encoding in ("TCVN3", "VNI"):
+            message = (
+                f"{_ENCODING_NAMES[encoding]}: convert it to Unicode (for example with "
+                f"UniKey's converter, {encoding} → Unicode) and save it as UTF-8"
+            )
+        else:
+            message = f"{_ENCODING_NAMES[encoding]}: {_SAVE_AS_UTF8}"
+        if encoding is not None and encoding.startswith("UTF-16"):
+            line = column = None  # the first byte already is not UTF-8: no place to name
+        raise PlanInputError([Problem(message, line=line, column=column)], file=file) from exc
+
+
+def _check_mojibake(text: str, file: Path) -> None:
+    """Refuse lines of UTF-8 text that was read as Windows-1252 and saved again, where they hold
+    the C1 controls such text has (the YAML reader would refuse those unexplained, and
+    --remove-invalid-chars would lose what the repair needs); the rest of such text is found,
+    field by field, when the plan is validated."""
+    if _C1.search(text) is None:
+        return
+    problems = []
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
+        if _C1.search(line) is None:
+            continue
+        repaired = mojibake_repair(line.strip())
+        if repaired is not None:
+            problems.append(Problem(mojibake_message(line.strip(), repaired), line=number))
+    if problems:
+        raise PlanInputError(problems, file=file)
+
+
+_C1 = re.compile("[\x80-\x9f]")
+# where YAML (and so the line numbers of its errors) breaks lines
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def _removed(characters: list[str], where: str) -> None:
@@ -86,11 +215,11 @@ def _removed(characters: list[str], where: str) -> None:
 
 def _strip_invalid_text(text: str, file: Path) -> str:
     """Remove what XML cannot hold from YAML text (the YAML reader refuses it, unlocated)."""
-    for number, line in enumerate(text.split("\n"), 1):  # not splitlines: \v is a break there
-        bad = forbidden_xml_chars(line)
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):  # not splitlines: \v breaks
+        bad = forbidden_input_chars(line)
         if bad:
             _removed(bad, f"{file}: line {number}")
-    return remove_forbidden_xml_chars(text)
+    return remove_forbidden_input_chars(text)
 
 
 def _strip_invalid(data: Any, path: PathKey, file: Path, lines: Mapping[PathKey, int]) -> Any:
@@ -117,10 +246,19 @@ def plan_from_data(
         raise PlanInputError(
             [Problem("a plan must be a mapping of fields (issuers, title, parts, ...)")], file=file
         )
+    lines = lines or {}
+    data, refused = _read_printed_authorities(data, file, lines)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanInputError(_problems(exc, lines or {}), file=file) from exc
+        problems = refused + [
+            p
+            for p in _problems(exc, lines, data)
+            if not any(re.match(rf"{re.escape(r.field)}(?:$|[.\[])", p.field) for r in refused)
+        ]
+        raise PlanInputError(_in_file_order(problems), file=file) from exc
+    if refused:
+        raise PlanInputError(_in_file_order(refused), file=file)
     plan._source = file
     plan._lines = dict(lines or {})
     if plan.profile is not None and plan.profile not in builtin_profiles():
@@ -137,10 +275,212 @@ def plan_from_data(
                 "the plan (`my-office.yaml`), or pass one with --profile"
             )
             raise PlanInputError(
-                [Problem(message, field="profile", line=(lines or {}).get(("profile",)))],
+                [Problem(message, field="profile", line=lines.get(("profile",)))],
                 file=file,
             )
     return plan
+
+
+# -- authority lines in their printed form: `TM. ỦY BAN NHÂN DÂN`, `K/T BÍ THƯ` ----------------
+
+#: What each authority means, for clerks who know the prefixes by their Vietnamese names.
+_AUTHORITY_WORDS = {
+    AuthorityType.COLLECTIVE: "thay mặt",
+    AuthorityType.DEPUTY: "ký thay",
+    AuthorityType.ACTING: "quyền",
+    AuthorityType.BY_ORDER: "thừa lệnh",
+    AuthorityType.BY_AUTHORIZATION: "thừa ủy quyền",
+}
+# what a prefix looks like: a few letters with a dot or a slash (`XY.`, `A/B`)
+_PREFIX_LIKE = re.compile(
+    r"\s*([A-Za-z]{1,4}(?:[./][A-Za-z]{1,4})*[./]|[A-Za-z]{1,4}/[A-Za-z]{1,4})"
+)
+
+
+_KIND_NAMES = {"party": "Party", "state": "state", "organisation": "organisation"}
+
+
+def _prefix_key(spelling: str) -> str:
+    """`T/M`, `TM.`, `tm.`, `T.M.` -> `TM`: a prefix without its dots, slashes and case."""
+    return re.sub(r"[\s./]", "", spelling).upper()
+
+
+def _builtin_spellings() -> dict[str, AuthorityType]:
+    """Every prefix of the built-in profiles, as `_prefix_key`, and what it means."""
+    out: dict[str, AuthorityType] = {}
+    for name in builtin_profiles():
+        for prefixes in load_profile(name).signature.prefixes.values():
+            for kind, spelling in prefixes.items():
+                out.setdefault(_prefix_key(spelling), kind)
+    return out
+
+
+def _builtin_prefixes(kind: str) -> dict[AuthorityType, str]:
+    """The prefixes of a body of *kind* in the first built-in profile that lists the kind
+    (those of a state body if none does)."""
+    profiles = [load_profile(name) for name in builtin_profiles()]
+    for profile in profiles:
+        if kind in profile.signature.prefixes:
+            return profile.signature.prefixes[kind]
+    return profiles[0].signature.prefixes_for("state", []) if profiles else {}
+
+
+def _plan_profile(data: Mapping[str, Any], file: Path | None) -> Profile | None:
+    """The profile a render of *data* would use (as `resolve_profile` finds it for a plan),
+    or None when it cannot be told before the plan is validated."""
+    try:
+        name = data.get("profile")
+        if isinstance(name, str) and name.strip():
+            name = name.strip()
+            if name in builtin_profiles():
+                return load_profile(name)
+            if not name.lower().endswith(PROFILE_SUFFIXES):
+                return None
+            base = (file.parent if file is not None else Path.cwd()).resolve()
+            relative = Path(name)
+            if relative.is_absolute() or ".." in relative.parts:
+                return None
+            target = (base / relative).resolve()
+            if not target.is_relative_to(base) or not target.is_file():
+                return None
+            return load_profile(target)
+        issuers = data.get("issuers")
+        kind = issuers[0]["kind"].strip().lower()  # type: ignore[index]
+        day = data.get("date")
+        if isinstance(day, str):
+            day = _dt.date.fromisoformat(day.strip())
+        if not isinstance(day, _dt.date):
+            day = _dt.date.today()
+        return default_profile(kind, day)
+    except (ProfileError, PlanInputError, LookupError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _signing_kind(data: Mapping[str, Any], index: int, signature: Mapping[str, Any]) -> str:
+    """The kind of the body signature block *index* signs for (as `Plan.signing_issuer`)."""
+    issuers = [i for i in data.get("issuers") or [] if isinstance(i, Mapping)]
+    if not issuers:
+        return ""
+    chosen = (
+        next((i for i in issuers if i.get("abbreviation") == signature.get("issuer")), None)
+        if signature.get("issuer") is not None
+        else None
+    )
+    issuer = chosen or issuers[min(index, len(issuers) - 1)]
+    kind = issuer.get("kind")
+    return kind.strip().lower() if isinstance(kind, str) else ""
+
+
+def _read_printed_authorities(
+    data: Mapping[str, Any], file: Path | None, lines: Mapping[PathKey, int]
+) -> tuple[Mapping[str, Any], list[Problem]]:
+    """*data* with each authority line written as printed (`TM. ỦY BAN NHÂN DÂN`, `K/T BÍ
+    THƯ`, `Q.CHỦ TỊCH`) turned into its mapping (`{collective: ỦY BAN NHÂN DÂN}`), read by
+    the prefixes of the plan's profile for the kind of body that signs (any spelling of the
+    built-in profiles also counts); the lines that cannot be read, as problems."""
+    signatures = data.get("signatures")
+    if not isinstance(signatures, list) or not any(
+        isinstance(s, Mapping) and _has_printed(s.get("authority")) for s in signatures
+    ):
+        return data, []  # nothing to read: no profile to look for
+    profile = _plan_profile(data, file)
+    fallback = _builtin_spellings()
+    problems: list[Problem] = []
+    converted: list[Any] = []
+    for n, signature in enumerate(signatures):
+        authority = signature.get("authority") if isinstance(signature, Mapping) else None
+        if not isinstance(authority, (str, list)):
+            converted.append(signature)
+            continue
+        kind = _signing_kind(data, n, signature)
+        own = (
+            profile.signature.prefixes_for(kind, profile.default_for)
+            if profile is not None
+            else _builtin_prefixes(kind)
+        )
+        single = isinstance(authority, str)
+        entries: list[Any] = [authority] if single else list(authority)
+        for k, entry in enumerate(entries):
+            if not isinstance(entry, str):
+                continue
+            loc: PathKey = (
+                ("signatures", n, "authority") if single else ("signatures", n, "authority", k)
+            )
+            read = _printed_authority(entry, own, fallback)
+            if isinstance(read, str):
+                problems.append(
+                    Problem(read, field=field_path(loc), line=_nearest_line(loc, lines))
+                )
+                continue
+            entries[k] = {"type": read[0].value, "of": read[1]}
+            written, meant = read[2], own.get(read[0])
+            if profile is not None and meant is not None and written != meant.upper():
+                finding = Finding(
+                    "signature",
+                    "warning",
+                    f"`{entry.strip()}` is printed `{meant} {read[1]}`: "
+                    f"{_KIND_NAMES.get(kind, kind)} documents under {profile.name} spell this "
+                    f"prefix `{meant}`",
+                    where=field_path(loc),
+                )
+                warnings.warn(PlanWarning(finding), stacklevel=4)
+        converted.append({**signature, "authority": entries})
+    return {**data, "signatures": converted}, problems
+
+
+def _has_printed(authority: Any) -> bool:
+    return isinstance(authority, str) or (
+        isinstance(authority, list) and any(isinstance(a, str) for a in authority)
+    )
+
+
+def _printed_authority(
+    text: str, own: Mapping[AuthorityType, str], fallback: Mapping[str, AuthorityType]
+) -> tuple[AuthorityType, str, str] | str:
+    """(type, body or post, the prefix as written in capitals) of `TM. ỦY BAN NHÂN DÂN`, or
+    what is wrong with it."""
+    meanings = {_prefix_key(p): t for t, p in own.items()} | {
+        k: t for k, t in fallback.items() if k not in {_prefix_key(p) for p in own.values()}
+    }
+    for key in sorted(meanings, key=len, reverse=True):
+        if not key:
+            continue
+        pattern = (
+            "".join(f"{re.escape(c)}[./]?[ ]?" for c in key[:-1]) + f"{re.escape(key[-1])}\\.?"
+        )
+        match = re.match(rf"\s*({pattern})", text, re.IGNORECASE)
+        if match is None or not re.search(r"[./]", match[1]):
+            continue
+        rest = text[match.end() :]
+        if match[1][-1].isalpha() and rest[:1].isalpha() and "/" not in match[1]:
+            continue  # `TMX.` is not `TM.`; `T/MBAN` is `T/M BAN`
+        of = rest.strip()
+        if not of:
+            return f"`{text.strip()}` names no body or post after its prefix"
+        return meanings[key], of, re.sub(r"\s", "", match[1]).upper()
+    listing = ", ".join(f"`{p}` ({t.value}: {_AUTHORITY_WORDS[t]})" for t, p in own.items())
+    example = own.get(AuthorityType.COLLECTIVE, "TM.")
+    first, _, after = text.strip().partition(" ")
+    typed = next(
+        (p for t, p in own.items() if _prefix_key(p) == _prefix_key(first) and after.strip()),
+        None,
+    )
+    if typed is not None:  # `KT GIÁM ĐỐC`: the prefix without its dot or slash
+        return (
+            f"`{text.strip()}` has no authority prefix: did you mean `{typed} {after.strip()}`? "
+            f"(a prefix is written with its dot or slash); the prefixes are {listing}"
+        )
+    looks = _PREFIX_LIKE.match(text)
+    if looks is not None:
+        return (
+            f"`{looks[1].strip()}` is not an authority prefix (in `{text.strip()}`); the "
+            f"prefixes are {listing}"
+        )
+    return (
+        f"`{text.strip()}` has no authority prefix: write one before the body or post (e.g. "
+        f"`{example} ỦY BAN NHÂN DÂN`); the prefixes are {listing}; a body that signs "
+        "without a prefix goes in `body:`"
+    )
 
 
 def field_path(loc: tuple[str | int, ...]) -> str:
@@ -151,7 +491,14 @@ def field_path(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _problems(exc: ValidationError, lines: Mapping[PathKey, int]) -> list[Problem]:
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by their line in the file (those of no line last), else as found."""
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+
+
+def _problems(
+    exc: ValidationError, lines: Mapping[PathKey, int], data: Any = None
+) -> list[Problem]:
     errors = []
     for err in exc.errors(include_url=False):
         # pydantic puts validator names (function-after[...]) into loc for annotated types
@@ -160,15 +507,75 @@ def _problems(exc: ValidationError, lines: Mapping[PathKey, int]) -> list[Proble
     # a misspelt required field shows up twice: unknown `abreviation`, missing `abbreviation`;
     # the "did you mean" says it all
     misspelt = set()
+    # a text holding `: ` read as a mapping: one problem at the text, none for its fields
+    texts: dict[PathKey, Problem] = {}
     for loc, err in errors:
-        if err["type"] == "extra_forbidden":
+        colon = _colon_in_text(err, loc, data, lines)
+        if colon is not None:
+            texts.setdefault(colon[0], colon[1])
+        elif err["type"] == "extra_forbidden":
             close = difflib.get_close_matches(str(loc[-1]), _known_fields(loc[:-1]), 1, 0.6)
             misspelt |= {(*loc[:-1], c) for c in close}
-    return [
-        Problem(_message(err, loc), field=field_path(loc), line=_nearest_line(loc, lines))
-        for loc, err in errors
-        if not (err["type"] == "missing" and loc in misspelt)
-    ]
+    problems = list(texts.values())
+    for loc, err in errors:
+        if err["type"] == "missing" and loc in misspelt:
+            continue
+        if any(loc[: len(owner)] == owner for owner in texts):
+            continue
+        problems.append(
+            Problem(_message(err, loc), field=field_path(loc), line=_nearest_line(loc, lines))
+        )
+    return _in_file_order(problems)
+
+
+def _at(data: Any, loc: PathKey) -> Any:
+    """The value at *loc* in *data*, or None."""
+    for key in loc:
+        in_list = isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data)
+        if in_list or (isinstance(data, Mapping) and key in data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+def _colon_in_text(
+    err: Mapping[str, Any], loc: PathKey, data: Any, lines: Mapping[PathKey, int]
+) -> tuple[PathKey, Problem] | None:
+    """A mapping of one entry where a text (or an item) was expected, whose key is text
+    (`- Mục đích: Nâng cao ...`): YAML read a text holding `: ` as a field."""
+    if err["type"] == "string_type":
+        owner, mapping, known = loc, err.get("input"), []
+    elif err["type"] == "extra_forbidden" and loc:
+        owner, mapping, known = loc[:-1], _at(data, loc[:-1]), _known_fields(loc[:-1])
+    else:
+        return None
+    if not owner or not isinstance(mapping, Mapping) or len(mapping) != 1:
+        return None
+    ((key, value),) = mapping.items()
+    if not _looks_like_text(key, known) or isinstance(value, (Mapping, list)):
+        return None
+    shown = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    text = f"{key}: {shown}".rstrip()
+    head = "- " if isinstance(owner[-1], int) else f"{owner[-1]}: "
+    fixed = _shown_fix(head + _quoted(text))
+    problem = Problem(
+        f"{_COLON_ADVICE}, so `{key}` was read as a field name: put the text in quotes, "
+        f"`{fixed}`, or write `>-` after the colon and the text on the next line, indented",
+        field=field_path(owner),
+        line=_nearest_line(loc, lines),
+    )
+    return owner, problem
+
+
+def _looks_like_text(key: Any, known: list[str]) -> bool:
+    """Whether a mapping key is text (spaces, Vietnamese letters, capitals) rather than the
+    name of a field (lower-case ASCII); `Title` is a field spelt with a capital."""
+    if not isinstance(key, str) or re.fullmatch(r"[a-z_][a-z0-9_]*", key):
+        return False
+    if key.isascii() and not re.search(r"\s", key):
+        return not difflib.get_close_matches(key.lower(), known, 1, 0.8)
+    return True
 
 
 # pydantic puts the names of annotated validators into locations: function-after[_line(), str]
@@ -283,6 +690,8 @@ def _nearest_line(loc: PathKey, lines: Mapping[PathKey, int]) -> int | None:
 
 
 def _parse_json(text: str, file: Path) -> Any:
+    if not text.strip():
+        raise PlanInputError([Problem(_EMPTY)], file=file)
     try:
         data = json.loads(text)
     except RecursionError as exc:
@@ -313,18 +722,7 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
             [Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is")], file=file
         ) from exc
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem_text = str(exc.problem or exc.context)
-        if "nesting depth" in problem_text:  # libyaml's own limit, far above ours
-            problem_text = f"is nested more than {MAX_DEPTH} levels deep; no plan is"
-        else:
-            problem_text = f"invalid YAML: {problem_text}"
-        return_problem = Problem(
-            problem_text,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        )
-        raise PlanInputError([return_problem], file=file) from exc
+        raise PlanInputError([_yaml_problem(exc, text)], file=file) from exc
     except yaml.reader.ReaderError as exc:
         # libyaml counts bytes of UTF-8, PyYAML's own reader characters
         position = exc.position
@@ -343,10 +741,177 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
         raise PlanInputError([problem], file=file) from exc
     except yaml.YAMLError as exc:
         raise PlanInputError([Problem(f"invalid YAML: {exc}")], file=file) from exc
+    if node is None:
+        raise PlanInputError([Problem(_EMPTY)], file=file)
     lines: dict[PathKey, int] = {}
-    if node is not None:
-        _record_lines(node, lines)
+    _record_lines(node, lines)
     return data, lines
+
+
+_EMPTY = """is empty (it holds no fields, only blank lines or comments); a plan starts like this:
+    issuers:
+      - {name: SỞ Y TẾ, kind: state, abbreviation: SYT}
+    place: Hà Nội
+    date: 2024-05-06
+    title: {summary: Phối hợp thực hiện nhiệm vụ năm 2024}
+    signatures: [{signer: Nguyễn Văn A}]
+(the examples folder holds whole plans; `planforge import` reads one out of a Word document)"""
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
+    """What to say of a YAML syntax error: the usual slips of a clerk (a tab, a text holding
+    `: `) explained and fixed, anything else as the YAML reader words it."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = str(exc.problem or exc.context)
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    if "nesting depth" in problem:  # libyaml's own limit, far above ours
+        return Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is", line=line)
+    if mark is not None:
+        rows = _LINE_BREAK.split(text)
+        found = _tab_problem(problem, rows, mark.line, mark.column) or _colon_problem(
+            problem, rows, mark.line, mark.column
+        )
+        if found is not None:
+            return found
+    return Problem(f"invalid YAML: {problem}", line=line, column=column)
+
+
+def _indent(row: str) -> str:
+    return row[: len(row) - len(row.lstrip(" \t"))]
+
+
+def _tab_problem(problem: str, rows: list[str], row: int, column: int) -> Problem | None:
+    """A tab where YAML wants spaces: located, with every line indented by one."""
+    current = rows[row] if row < len(rows) else ""
+    if current[column : column + 1] == "\t":
+        at = (row, column)
+    elif "\t" in _indent(current):
+        at = (row, _indent(current).index("\t"))
+    elif "tab" in problem:
+        above = [n for n in range(min(row, len(rows) - 1), -1, -1) if "\t" in _indent(rows[n])]
+        if not above:
+            return None
+        at = (above[0], _indent(rows[above[0]]).index("\t"))
+    else:
+        return None
+    tabbed = [n + 1 for n, r in enumerate(rows) if "\t" in _indent(r)]
+    others = [n for n in tabbed if n != at[0] + 1]
+    also = ""
+    if others:
+        shown = ", ".join(str(n) for n in others[:10]) + (", ..." if len(others) > 10 else "")
+        many = len(others) > 1
+        verb = "lines {} also start" if many else "line {} also starts"
+        also = f" ({verb.format(shown)} with a tab)"
+    return Problem(
+        "the file uses a tab here, at the start of a line; YAML indents with spaces only: "
+        "replace each tab at the start of a line with spaces, two for each level, lined up "
+        f"with the lines above{also}",
+        line=at[0] + 1,
+        column=at[1] + 1,
+    )
+
+
+# the start of a line of a block: indentation, list dashes, and a field name with its colon
+_LINE_HEAD = re.compile(
+    r"(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)(?:(?P<key>[a-z_][a-z0-9_]*)[ ]*:[ ]+)?(?P<value>.*)"
+)
+_FIELD_HEAD = re.compile(r"[ ]*(?:-[ ]+)*(?P<key>[a-z_][a-z0-9_]*)[ ]*:(?:[ ]|$)")
+_COLON_ADVICE = (
+    "the text holds `: ` (a colon and a space), which YAML reads as the start of a field"
+)
+
+
+def _quoted(text: str) -> str:
+    """*text* as a quoted YAML scalar (single quotes when it holds double ones)."""
+    if '"' in text and "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _shown_fix(line: str) -> str:
+    line = line.strip()
+    return line if len(line) <= 90 else line[:80] + ' ..."'
+
+
+def _colon_problem(problem: str, rows: list[str], row: int, column: int) -> Problem | None:
+    """A text holding `: ` that YAML took for a field: the line shown fixed (quoted)."""
+    current = rows[row].rstrip() if row < len(rows) else ""
+    at_colon = current[column : column + 1] == ":" and current[column + 1 : column + 2] in (" ", "")
+    if "mapping values are not allowed" in problem:
+        pass
+    elif "did not find expected ','" in problem and at_colon and _open_flow(current[:column]):
+        return _flow_colon_problem(current, row, column)
+    else:
+        return None
+    head = _LINE_HEAD.fullmatch(current)
+    if head is None:  # pragma: no cover - the pattern matches any line
+        return None
+    value = head["value"]
+    comment = ""
+    if " #" in value:
+        value, _, rest = value.partition(" #")
+        comment = " #" + rest
+    if not head["dashes"] and not head["key"]:
+        # the text goes on from a line above: name the field it belongs to
+        field = next(
+            (
+                m["key"]
+                for n in range(row - 1, -1, -1)
+                if len(_indent(rows[n])) < len(head["indent"])
+                and (m := _FIELD_HEAD.match(rows[n])) is not None
+            ),
+            "text",
+        )
+        return Problem(
+            f"{_COLON_ADVICE}; this text goes on over several lines: write `{field}: >-` and "
+            "the text on the lines below it, indented (then `: ` is only text)",
+            line=row + 1,
+            column=column + 1,
+        )
+    if not value or value[0] in "\"'{[|>&*!%@`":
+        return Problem(
+            f"{_COLON_ADVICE}: put the whole text in quotes, or write `>-` after the field's "
+            "colon and the text on the next line, indented",
+            line=row + 1,
+            column=column + 1,
+        )
+    key = f"{head['key']}: " if head["key"] else ""
+    fixed = f"{head['dashes']}{key}{_quoted(value.rstrip())}{comment}"
+    return Problem(
+        f"{_COLON_ADVICE}: put the text in quotes, `{_shown_fix(fixed)}`, or write `>-` after "
+        "the colon and the text on the next line, indented",
+        line=row + 1,
+        column=column + 1,
+    )
+
+
+def _open_flow(text: str) -> bool:
+    """Whether *text* opens a `{...}` or `[...]` it does not close (quotes aside)."""
+    plain = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", text)
+    return plain.count("{") + plain.count("[") > plain.count("}") + plain.count("]")
+
+
+def _flow_colon_problem(current: str, row: int, column: int) -> Problem:
+    """A text holding `: ` inside `{...}` or `[...]`: that text shown quoted."""
+    start = max(current.rfind(c, 0, column) for c in "{[,") + 1
+    ends = [i for i in (current.find(c, column) for c in ",}]") if i >= 0]
+    end = min(ends) if ends else len(current)
+    segment = current[start:end]
+    lead = segment[: len(segment) - len(segment.lstrip())]
+    body = segment.strip()
+    key = _FIELD_HEAD.match(body)
+    keypart = body[: key.end()] if key is not None and key.end() < len(body) else ""
+    value = body[len(keypart) :].strip()
+    fixed = (
+        current[:start] + lead + keypart + (" " if keypart and not keypart.endswith(" ") else "")
+    )
+    fixed += _quoted(value) + current[end:].rstrip()
+    return Problem(
+        f"{_COLON_ADVICE}: put the text in quotes, `{_shown_fix(fixed)}`",
+        line=row + 1,
+        column=column + 1,
+    )
 
 
 def _check_events(text: str, file: Path) -> None:

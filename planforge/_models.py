@@ -7,7 +7,7 @@ import re
 import unicodedata
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -18,10 +18,14 @@ from pydantic import (
     PrivateAttr,
     Strict,
     ValidationError,
+    WithJsonSchema,
     model_validator,
+    with_config,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+from typing_extensions import TypedDict
 
+from ._errors import PlanInputError, Problem
 from ._findings import Finding
 from ._text import clean_text
 
@@ -102,7 +106,17 @@ def _line_or_empty(value: str) -> str:
     return text
 
 
-Line = Annotated[str, AfterValidator(_line)]
+# -- what a plan file may hold, for the JSON Schema (planforge/schemas/plan.schema.json) --------
+# The validators below take shorthands (a bare string for a list, a list of lines for a name);
+# `json_schema_input_type` tells the schema what may be typed, where it differs from the result.
+
+_Text = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"\S"})]
+"""Schema of a text that must not be blank."""
+
+_TextList = Annotated[list[_Text], Field(min_length=1)]
+"""Schema of a list of texts that must not be empty."""
+
+Line = Annotated[str, AfterValidator(_line), WithJsonSchema({"type": "string", "pattern": r"\S"})]
 """One line of text: NFC, trimmed, not empty, no line break."""
 
 
@@ -129,7 +143,11 @@ def _lines_text(value: str) -> str:
     return "\n".join(" ".join(line.split()) for line in lines)
 
 
-TextLines = Annotated[str, BeforeValidator(_given_lines), AfterValidator(_lines_text)]
+TextLines = Annotated[
+    str,
+    BeforeValidator(_given_lines, json_schema_input_type=_Text | _TextList),
+    AfterValidator(_lines_text),
+]
 """A name or title printed on one or more lines: a single text (planforge breaks it where it
 does not fit), a list of lines, or a text with line breaks (printed exactly as given)."""
 
@@ -139,16 +157,63 @@ def one_line(text: str) -> str:
     return " ".join(text.split("\n"))
 
 
-Paragraph = Annotated[str, AfterValidator(_paragraph)]
+Paragraph = Annotated[
+    str, AfterValidator(_paragraph), WithJsonSchema({"type": "string", "pattern": r"\S"})
+]
 """One paragraph of body text: NFC, trimmed, not empty; typed line breaks become spaces."""
 
-Lines = Annotated[list[Line], BeforeValidator(_split_lines)]
-Paragraphs = Annotated[list[Paragraph], BeforeValidator(_split_paragraphs)]
-LineList = Annotated[list[Line], BeforeValidator(_as_list)]
+Lines = Annotated[
+    list[Line], BeforeValidator(_split_lines, json_schema_input_type=_Text | _TextList)
+]
+Paragraphs = Annotated[
+    list[Paragraph],
+    BeforeValidator(_split_paragraphs, json_schema_input_type=_Text | list[_Text] | None),
+]
+LineList = Annotated[
+    list[Line], BeforeValidator(_as_list, json_schema_input_type=_Text | list[_Text] | None)
+]
+UnitList = Annotated[
+    list[Line], BeforeValidator(_as_list, json_schema_input_type=_Text | _TextList)
+]
+"""A LineList that must not be empty (its schema says so: no null, no empty list)."""
 
 
-class _Model(BaseModel):
+if TYPE_CHECKING:
+    from pydantic._internal._model_construction import ModelMetaclass as _ModelMeta
+else:
+    _ModelMeta = type(BaseModel)  # pydantic's metaclass, without importing a private module
+
+
+class _BuiltFromPython(_ModelMeta):
+    """Building a model from Python (`Issuer(name=...)`) with bad values is an input error
+    like a bad plan file: planforge's error type with the field paths, pydantic's own as its
+    cause. (A metaclass, not `__init__`: pydantic calls a model's own `__init__` for nested
+    models too, whose errors must stay pydantic's to carry their whole path.)"""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except ValidationError as exc:
+            raise _input_error(exc, cls.__name__) from exc
+
+
+class _Model(BaseModel, metaclass=_BuiltFromPython):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _input_error(exc: ValidationError, model: str) -> PlanInputError:
+    problems = []
+    for err in exc.errors(include_url=False):
+        path = ""
+        for key in err["loc"]:
+            path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else str(key))
+        message = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if err["type"] == "missing":
+            message = "is required but missing"
+        elif err["type"] == "extra_forbidden":
+            message = f"unknown field `{err['loc'][-1]}`"
+        problems.append(Problem(message, field=path))
+    return PlanInputError(problems, file=f"<{model}>")
 
 
 class IssuerKind(StrEnum):
@@ -165,7 +230,13 @@ def _kind(value: Any) -> Any:
 
 Kind = Annotated[
     str,
-    BeforeValidator(_kind),
+    BeforeValidator(
+        _kind,
+        # the kind is trimmed and lower-cased before it is checked: ` State ` is `state`
+        json_schema_input_type=Annotated[
+            str, Field(pattern=r"^\s*[A-Za-z][A-Za-z0-9_-]{0,39}\s*$")
+        ],
+    ),
     Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$"),
 ]
 """A kind of issuing body: `state`, `party`, `organisation`, or a kind a user profile serves."""
@@ -175,18 +246,27 @@ class Issuer(_Model):
     """An issuing body (cơ quan ban hành)."""
 
     name: TextLines = Field(
+        title="Tên cơ quan ban hành",
         description="Name as printed in the header, e.g. `UBND TỈNH PHÚ YÊN`; a list of lines "
-        "(or a text with line breaks) is printed exactly so."
+        "(or a text with line breaks) is printed exactly so.",
+        examples=["SỞ Y TẾ", ["BAN TUYÊN GIÁO VÀ DÂN VẬN", "TỈNH ỦY LÂM ĐỒNG"]],
     )
     parent: TextLines | None = Field(
-        default=None, description="Body it belongs to, printed above it, e.g. `TỈNH ỦY THANH HÓA`."
+        default=None,
+        title="Tên cơ quan chủ quản",
+        description="Body it belongs to, printed above it, e.g. `TỈNH ỦY THANH HÓA`.",
+        examples=["UBND TỈNH LÂM ĐỒNG"],
     )
     kind: Kind = Field(
+        title="Loại cơ quan",
         description="`state`, `party` or `organisation` (the Fatherland Front, mass "
-        "organisations), or a kind a profile file serves."
+        "organisations), or a kind a profile file serves.",
+        examples=["state", "party", "organisation"],
     )
     abbreviation: Line = Field(
-        description="Abbreviation used in the document symbol, e.g. `UBND`, `BTGTU`."
+        title="Chữ viết tắt tên cơ quan",
+        description="Abbreviation used in the document symbol, e.g. `UBND`, `BTGTU`.",
+        examples=["SYT"],
     )
 
 
@@ -196,14 +276,21 @@ class DocumentNumber(_Model):
     number: Annotated[int, Strict()] | None = Field(
         default=None,
         ge=0,
+        title="Số",
         description="The number; leave it out for a draft (the clerk fills it in).",
+        examples=[5],
     )
     type: Line = Field(
-        default="KH", description="Type abbreviation: `KH`, `KHPH` (kế hoạch phối hợp), ..."
+        default="KH",
+        title="Chữ viết tắt tên loại văn bản",
+        description="Type abbreviation: `KH`, `KHPH` (kế hoạch phối hợp), ...",
+        examples=["KH", "KHPH"],
     )
     symbols: LineList = Field(
         default_factory=list,
+        title="Chữ viết tắt các cơ quan trong ký hiệu",
         description="Issuers' abbreviations in the symbol; defaults to every issuer's.",
+        examples=[["SYT", "BTGDVTU"]],
     )
 
 
@@ -224,15 +311,32 @@ def _urgency(value: Any) -> Any:
     return names.get(text.replace(" ", "_"), text)
 
 
+def _urgency_pattern() -> str:
+    """Every spelling `_urgency` takes, in any case: the printed words and the names."""
+    words = [u.value for u in Urgency] + ["HOẢ TỐC"]
+    words += [name for u in Urgency for name in dict.fromkeys([u.name, u.name.replace("_", " ")])]
+    spelled = [
+        # no escapes: editors compile schema patterns as Unicode regexes, where `\ ` is an error
+        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in word)
+        for word in words
+    ]
+    return rf"^\s*(?:{'|'.join(spelled)})\s*$"
+
+
 class Title(_Model):
     """Type name and summary (tên loại, trích yếu)."""
 
     type_name: Line = Field(
-        default="KẾ HOẠCH", description="Printed in capitals above the summary."
+        default="KẾ HOẠCH",
+        title="Tên loại văn bản",
+        description="Printed in capitals above the summary.",
+        examples=["KẾ HOẠCH"],
     )
     summary: Lines = Field(
         min_length=1,
+        title="Trích yếu nội dung",
         description="Summary (trích yếu); a list (or a multi-line text) gives one line each.",
+        examples=[["Triển khai tiêm chủng mở rộng", "trên địa bàn tỉnh năm 2026"]],
     )
 
 
@@ -250,11 +354,24 @@ class ListStyle(StrEnum):
 class Task(_Model):
     """Who does a task and when (the Phú Yên seed's three lines)."""
 
-    lead: LineList = Field(min_length=1, description="Đơn vị chủ trì: one or more units.")
-    coordinating: LineList = Field(
-        default_factory=list, description="Đơn vị phối hợp: units that coordinate."
+    lead: UnitList = Field(
+        min_length=1,
+        title="Đơn vị chủ trì",
+        description="Đơn vị chủ trì: one or more units.",
+        examples=["Sở Y tế", ["Sở Y tế", "Công an tỉnh"]],
     )
-    timeline: Line | None = Field(default=None, description="Thời gian, e.g. `Thường xuyên`.")
+    coordinating: LineList = Field(
+        default_factory=list,
+        title="Đơn vị phối hợp",
+        description="Đơn vị phối hợp: units that coordinate.",
+        examples=[["UBND các xã, phường", "Đài Phát thanh - Truyền hình tỉnh"]],
+    )
+    timeline: Line | None = Field(
+        default=None,
+        title="Thời gian thực hiện",
+        description="Thời gian, e.g. `Thường xuyên`.",
+        examples=["Thường xuyên", "Quý II năm 2026"],
+    )
 
 
 def _item_shorthand(value: Any) -> Any:
@@ -268,19 +385,34 @@ class Item(_Model):
     """A numbered or bulleted item of a part; items nest."""
 
     title: Line | None = Field(
-        default=None, description="Heading of the item (bold, own paragraph, after its label)."
+        default=None,
+        title="Tiêu đề mục",
+        description="Heading of the item (bold, own paragraph, after its label).",
+        examples=["Công tác truyền thông"],
     )
     text: Paragraphs = Field(
         default_factory=list,
+        title="Nội dung mục",
         description="Paragraphs of the item; without a title, the first one carries the label.",
+        examples=["Tổ chức tiêm chủng đầy đủ, đúng lịch cho trẻ em dưới 1 tuổi."],
     )
-    task: Task | None = Field(default=None, description="Lead units, coordinating units, timeline.")
-    items: list[Annotated[Item, BeforeValidator(_item_shorthand)]] = Field(
-        default_factory=list, description="Sub-items."
+    task: Task | None = Field(
+        default=None,
+        title="Phân công thực hiện",
+        description="Lead units, coordinating units, timeline.",
+    )
+    items: list[
+        Annotated[Item, BeforeValidator(_item_shorthand, json_schema_input_type=Item | _Text)]
+    ] = Field(
+        default_factory=list,
+        title="Các ý con",
+        description="Sub-items; a bare text is an item with that text.",
     )
     list_style: ListStyle | None = Field(
         default=None,
+        title="Kiểu đánh số các ý con",
         description="Labels of the sub-items; defaults to the profile's next level.",
+        examples=["dash"],
     )
 
     @model_validator(mode="after")
@@ -293,15 +425,29 @@ class Item(_Model):
 class Part(_Model):
     """A part of the body, labelled `I.`, `II.` ..."""
 
-    title: Line = Field(description="Heading, e.g. `MỤC ĐÍCH, YÊU CẦU` (printed in capitals).")
-    text: Paragraphs = Field(
-        default_factory=list, description="Paragraphs right under the heading."
+    title: Line = Field(
+        title="Tên phần",
+        description="Heading, e.g. `MỤC ĐÍCH, YÊU CẦU` (printed in capitals).",
+        examples=["Mục đích, yêu cầu"],
     )
-    items: list[Annotated[Item, BeforeValidator(_item_shorthand)]] = Field(
-        default_factory=list, description="Items of the part."
+    text: Paragraphs = Field(
+        default_factory=list,
+        title="Đoạn mở đầu phần",
+        description="Paragraphs right under the heading.",
+        examples=["Sở Y tế giao nhiệm vụ cụ thể như sau:"],
+    )
+    items: list[
+        Annotated[Item, BeforeValidator(_item_shorthand, json_schema_input_type=Item | _Text)]
+    ] = Field(
+        default_factory=list,
+        title="Các mục",
+        description="Items of the part; a bare text is an item with that text.",
     )
     list_style: ListStyle | None = Field(
-        default=None, description="Labels of the items; defaults to the profile's first level."
+        default=None,
+        title="Kiểu đánh số các mục",
+        description="Labels of the items; defaults to the profile's first level.",
+        examples=["letter"],
     )
 
 
@@ -327,10 +473,38 @@ def _authority_shorthand(value: Any) -> Any:
 class Authority(_Model):
     """One authority line: prefix (spelled by the profile) and the body or post signed for."""
 
-    type: AuthorityType
-    of: TextLines = Field(
-        description="Body or post after the prefix, e.g. `ỦY BAN NHÂN DÂN`; lines as given."
+    type: AuthorityType = Field(
+        title="Loại thẩm quyền ký",
+        description="`collective` (TM.), `deputy` (KT.), `acting` (Q.), `by_order` (TL.), "
+        "`by_authorization` (TUQ.); each profile spells the prefix.",
+        examples=["deputy"],
     )
+    of: TextLines = Field(
+        title="Tập thể hoặc chức vụ ký thay",
+        description="Body or post after the prefix, e.g. `ỦY BAN NHÂN DÂN`; lines as given.",
+        examples=["GIÁM ĐỐC", "ỦY BAN NHÂN DÂN"],
+    )
+
+
+@with_config(
+    ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "description": "One authority line as `{collective: ỦY BAN NHÂN DÂN}`: the kind "
+            "of authority as the key, the body or post as its value.",
+            "minProperties": 1,
+            "maxProperties": 1,
+        },
+    )
+)
+class AuthorityShorthand(TypedDict, total=False):
+    """Schema only: the one-key form `_authority_shorthand` takes."""
+
+    collective: Annotated[TextLines, Field(title="Thay mặt (TM., T/M)")]
+    deputy: Annotated[TextLines, Field(title="Ký thay (KT., K/T)")]
+    acting: Annotated[TextLines, Field(title="Quyền (Q.)")]
+    by_order: Annotated[TextLines, Field(title="Thừa lệnh (TL., T/L)")]
+    by_authorization: Annotated[TextLines, Field(title="Thừa ủy quyền (TUQ.)")]
 
 
 class SignatureBlock(_Model):
@@ -338,21 +512,47 @@ class SignatureBlock(_Model):
 
     issuer: Line | None = Field(
         default=None,
+        title="Cơ quan ký",
         description="Abbreviation of the issuing body that signs; defaults to the one in the "
         "same position in `issuers`.",
+        examples=["SYT"],
     )
-    authority: list[Annotated[Authority, BeforeValidator(_authority_shorthand)]] = Field(
+    # a printed line (`TM. ỦY BAN NHÂN DÂN`, or one such text for the whole list) is read by
+    # the plan file's profile when the file is loaded (planforge._loading)
+    authority: Annotated[
+        list[
+            Annotated[
+                Authority,
+                BeforeValidator(
+                    _authority_shorthand,
+                    json_schema_input_type=Authority | AuthorityShorthand | _Text,
+                ),
+            ]
+        ],
+        BeforeValidator(
+            _as_list, json_schema_input_type=list[Authority | AuthorityShorthand | _Text] | _Text
+        ),
+    ] = Field(
         default_factory=list,
+        title="Thẩm quyền ký",
         description="Authority lines, outermost first: `TM. ỦY BAN NHÂN DÂN`, then `KT. CHỦ TỊCH`.",
+        examples=[[{"collective": "ỦY BAN NHÂN DÂN"}, {"deputy": "CHỦ TỊCH"}]],
     )
     body: TextLines | None = Field(
         default=None,
+        title="Tên cơ quan ký trực tiếp",
         description="Body name printed without a prefix (a head of a Ban signing directly).",
+        examples=["BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY"],
     )
     position: TextLines | None = Field(
-        default=None, description="Signer's position, e.g. `PHÓ CHỦ TỊCH`; lines as given."
+        default=None,
+        title="Chức vụ người ký",
+        description="Signer's position, e.g. `PHÓ CHỦ TỊCH`; lines as given.",
+        examples=["PHÓ GIÁM ĐỐC"],
     )
-    signer: Line = Field(description="Signer's full name.")
+    signer: Line = Field(
+        title="Họ và tên người ký", description="Signer's full name.", examples=["Nguyễn Văn An"]
+    )
 
 
 def _recipient_shorthand(value: Any) -> Any:
@@ -366,18 +566,36 @@ def _recipient_shorthand(value: Any) -> Any:
 class Recipient(_Model):
     """A line of the recipients list (an empty one is left out, with a warning)."""
 
-    name: Annotated[str, AfterValidator(_line_or_empty)]
-    marker: Line | None = Field(default=None, description="e.g. `b/c` (to report to).")
+    name: Annotated[str, AfterValidator(_line_or_empty)] = Field(
+        title="Tên nơi nhận", description="The body or person.", examples=["Bộ Y tế"]
+    )
+    marker: Line | None = Field(
+        default=None,
+        title="Ghi chú sau nơi nhận",
+        description="e.g. `b/c` (to report to).",
+        examples=["b/c"],
+    )
 
 
 class Recipients(_Model):
     """The recipients list (nơi nhận) and the archive line (lưu)."""
 
-    to: list[Annotated[Recipient, BeforeValidator(_recipient_shorthand)]] = Field(
-        default_factory=list, description="Recipients, top to bottom."
+    to: list[
+        Annotated[
+            Recipient,
+            BeforeValidator(_recipient_shorthand, json_schema_input_type=Recipient | str | None),
+        ]
+    ] = Field(
+        default_factory=list,
+        title="Nơi nhận",
+        description="Recipients, top to bottom; a bare text is a recipient with that name.",
+        examples=[[{"name": "Bộ Y tế", "marker": "b/c"}, "UBND các xã, phường"]],
     )
     archive: LineList = Field(
-        default_factory=list, description="Archive holders after `Lưu:`, e.g. `VT`, `Phòng KG`."
+        default_factory=list,
+        title="Lưu",
+        description="Archive holders after `Lưu:`, e.g. `VT`, `Phòng KG`.",
+        examples=[["VT", "NVY"]],
     )
 
 
@@ -386,32 +604,83 @@ class Plan(_Model):
 
     profile: Line | None = Field(
         default=None,
+        title="Bộ quy tắc thể thức",
         description="A built-in profile (`nd30-2020`, `hd36-2018`, `hd05-2026`) or a profile "
         "file beside the plan (`my-office.yaml`); defaults to the profile in force on the "
         "plan's date for its first issuer's kind.",
+        examples=["nd30-2020", "hd05-2026"],
     )
     issuers: list[Issuer] = Field(
-        min_length=1, description="Issuing bodies; the first one leads a joint plan."
+        min_length=1,
+        title="Cơ quan ban hành",
+        description="Issuing bodies; the first one leads a joint plan.",
     )
-    number: DocumentNumber = Field(default_factory=DocumentNumber)
-    urgency: Annotated[Urgency, BeforeValidator(_urgency)] | None = Field(
+    number: DocumentNumber = Field(
+        default_factory=DocumentNumber,
+        title="Số, ký hiệu",
+        description="Number and symbol; leave out `number.number` for a draft.",
+    )
+    urgency: (
+        Annotated[
+            Urgency,
+            BeforeValidator(
+                _urgency,
+                json_schema_input_type=Annotated[str, Field(pattern=_urgency_pattern())],
+            ),
+        ]
+        | None
+    ) = Field(
         default=None,
+        title="Độ khẩn",
         description="`KHẨN`, `THƯỢNG KHẨN` or `HỎA TỐC`, printed under the number; leave it "
         "out for an ordinary plan.",
+        examples=[u.value for u in Urgency],
     )
-    place: Line = Field(description="Place name, spelled as the user spells it (`Thanh Hoá`).")
+    place: Line = Field(
+        title="Địa danh",
+        description="Place name, spelled as the user spells it (`Thanh Hoá`).",
+        examples=["Lâm Đồng"],
+    )
     date: _dt.date | None = Field(
-        default=None, description="Date of issue; leave it out (and give `year`) for a draft."
+        default=None,
+        title="Ngày ban hành",
+        description="Date of issue; leave it out (and give `year`) for a draft.",
+        examples=["2026-03-12"],
     )
     year: int | None = Field(
-        default=None, ge=1, le=9999, description="Year of a draft whose day and month are blank."
+        default=None,
+        ge=1,
+        le=9999,
+        title="Năm (bản dự thảo)",
+        description="Year of a draft whose day and month are blank.",
+        examples=[2026],
     )
-    title: Title
-    preamble: Paragraphs = Field(default_factory=list, description="Căn cứ / `Thực hiện ...`.")
-    parts: list[Part] = Field(default_factory=list, description="Parts I, II, ...")
-    closing: Paragraphs = Field(default_factory=list, description="Text after the last part.")
-    signatures: list[SignatureBlock] = Field(min_length=1)
-    recipients: Recipients = Field(default_factory=Recipients)
+    title: Title = Field(title="Tên loại và trích yếu nội dung")
+    preamble: Paragraphs = Field(
+        default_factory=list,
+        title="Căn cứ ban hành",
+        description="Căn cứ / `Thực hiện ...`.",
+        examples=["Căn cứ Kế hoạch số 12/KH-UBND ngày 10/01/2026 của UBND tỉnh ...;"],
+    )
+    parts: list[Part] = Field(
+        default_factory=list, title="Các phần nội dung", description="Parts I, II, ..."
+    )
+    closing: Paragraphs = Field(
+        default_factory=list,
+        title="Đoạn kết",
+        description="Text after the last part.",
+        examples=["Trên đây là Kế hoạch ... của Sở Y tế./."],
+    )
+    signatures: list[SignatureBlock] = Field(
+        min_length=1,
+        title="Chữ ký, thẩm quyền ký",
+        description="Signature blocks, one per issuing body, left to right.",
+    )
+    recipients: Recipients = Field(
+        default_factory=Recipients,
+        title="Nơi nhận và lưu",
+        description="Recipients and archive.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Plan:

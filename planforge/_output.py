@@ -32,7 +32,7 @@ def write_atomic(
             raise OutputError(f"{folder} is not a folder", file=target)
         if not parents:
             raise OutputError(
-                "the folder does not exist; create it, or pass --parents (parents=True)",
+                "the folder does not exist; create it, or pass parents=True",
                 file=target,
             )
         try:
@@ -44,7 +44,7 @@ def write_atomic(
     if target.is_dir():
         raise OutputError("is a folder; give a file name", file=target)
     if target.exists() and not force:
-        raise OutputError("exists already; pass --force (force=True) to replace it", file=target)
+        raise OutputError("exists already; pass force=True to replace it", file=target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -61,7 +61,7 @@ def write_atomic(
             fh.flush()
             os.fsync(fh.fileno())
         if not force and target.exists():
-            raise OutputError("appeared while writing; pass --force to replace it", file=target)
+            raise OutputError("appeared while writing; pass force=True to replace it", file=target)
         Path(tmp).replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):

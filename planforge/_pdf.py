@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ._errors import OutputError, RenderError
+from ._errors import OutputError, PlanInputError, Problem, RenderError, ToolMissingError
 
 __all__ = ["convert_to_pdf", "pdf_seconds", "pdf_to_pngs"]
 
@@ -22,10 +22,6 @@ BATCH = 200
 #: them can be found and stopped, whatever session they put themselves in.
 _MARK = "PLANFORGE_CONVERSION"
 _INSTALL = "apt-get install libreoffice-writer-nogui fonts-liberation2"
-
-
-class ToolMissingError(RenderError):
-    """A program planforge needs for PDF or previews is not installed."""
 
 
 def _soffice() -> str:
@@ -65,7 +61,9 @@ def convert_to_pdf(
         return []
     missing = [str(p) for p in sources if not p.is_file()]
     if missing:
-        raise OutputError(f"cannot convert: no such file ({', '.join(missing)})", file=missing[0])
+        raise PlanInputError(
+            [Problem(f"cannot convert: no such file ({', '.join(missing)})")], file=missing[0]
+        )
     stems = [p.stem for p in sources]
     twice = sorted({s for s in stems if stems.count(s) > 1})
     if twice:
@@ -78,9 +76,7 @@ def convert_to_pdf(
     results = [target / f"{p.stem}.pdf" for p in sources]
     existing = [r for r in results if r.exists()]
     if existing and not force:
-        raise OutputError(
-            "exists already; pass --force (force=True) to replace it", file=existing[0]
-        )
+        raise OutputError("exists already; pass force=True to replace it", file=existing[0])
     soffice = _soffice()
     limit = timeout if timeout is not None else pdf_seconds(len(sources))
     deadline = time.monotonic() + limit

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
 
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -632,13 +632,26 @@ def default_profile(kind: str, day: _dt.date) -> Profile:
     return min(candidates, key=lambda p: p.effective_from or earliest)
 
 
-def resolve_profile(profile: Profile | str | Path | None, plan: Plan) -> Profile:
-    """The profile a render uses: the one passed, else the plan's own, else the one in force
-    for its first issuer's kind on its date."""
+@overload
+def resolve_profile(profile: Profile | str | Path | None, plan: Plan) -> Profile: ...
+
+
+@overload
+def resolve_profile(profile: Profile | str | Path | None, plan: None = None) -> Profile | None: ...
+
+
+def resolve_profile(
+    profile: Profile | str | Path | None, plan: Plan | None = None
+) -> Profile | None:
+    """The one way a profile is found: *profile* as given (a `Profile`, a built-in name or a
+    profile file); without one, the plan's own, else the one in force for its first issuer's
+    kind on its date; None when there is neither a profile nor a plan."""
     if isinstance(profile, Profile):
         return profile
     if profile is not None:
         return load_profile(profile)
+    if plan is None:
+        return None
     if plan.profile is not None:
         if plan.profile in _builtin_data():
             return _builtin(plan.profile)

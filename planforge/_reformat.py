@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import DocumentError
+from ._errors import DocumentError, OutputError
 from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._import import MAX_DOCUMENT_BYTES, import_with_reading
 from ._output import write_atomic
-from ._profiles import Profile, load_profile
+from ._profiles import Profile, load_profile, resolve_profile
 
 if TYPE_CHECKING:
     from ._models import Plan
@@ -73,19 +73,29 @@ def reformat_docx(
     from ._audit import audit_report
     from ._render import Renderer
 
-    name = "document"
-    if not isinstance(source, bytes):
-        name = str(source)
-        try:
-            source = read_input(source, limit=MAX_DOCUMENT_BYTES, what="Word document")
-        except InputFileError as exc:
-            raise DocumentError(str(exc), file=name) from exc
+    if output is not None and Path(output).suffix.lower() != ".docx":
+        raise OutputError(
+            f"a reformatted document is a Word document: name it {Path(output).stem}.docx",
+            file=output,
+        )
     if output is not None and Path(output).exists() and not force:
         write_atomic(output, b"", force=False)  # raises: fail before the work, not after
-    given = profile if isinstance(profile, Profile) or profile is None else load_profile(profile)
-    plan, reading = import_with_reading(source, profile=given, limits=limits)
+    if not isinstance(source, bytes):
+        try:  # read once here, so that what is imported is what is audited
+            data = read_input(source, limit=MAX_DOCUMENT_BYTES, what="Word document")
+        except InputFileError as exc:
+            raise DocumentError(str(exc), file=source) from exc
+    else:
+        data = source
+    given = resolve_profile(profile)
+    plan, reading = import_with_reading(
+        data,
+        profile=given,
+        limits=limits,
+        name=str(source) if not isinstance(source, bytes) else "document",
+    )
     chosen = given or load_profile(reading.profile)
-    _, before = audit_report(source, profile=chosen, limits=limits)
+    _, before = audit_report(data, profile=chosen, limits=limits)
     with Renderer(template=template, profile=chosen, check=True, limits=limits) as renderer:
         result = renderer.render_result(plan)
     after = {_key(f) for f in result.audit}

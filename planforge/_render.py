@@ -12,7 +12,7 @@ from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._models import Plan
 from ._output import write_atomic
-from ._profiles import Profile, load_profile, resolve_profile
+from ._profiles import Profile, resolve_profile
 from ._rules import plan_findings, raise_for_errors
 from ._word.isolation import Limits, TemplateWorker
 
@@ -52,9 +52,7 @@ class Renderer:
         check: bool = False,
         limits: Limits | None = None,
     ) -> None:
-        self.profile = (
-            profile if isinstance(profile, Profile) or profile is None else load_profile(profile)
-        )
+        self.profile = resolve_profile(profile)
         self.check = check
         self.limits = limits or Limits()
         self.template: bytes | None = None
@@ -120,6 +118,26 @@ class Renderer:
             write_atomic(output, b"", force=False)  # raises: fail before the work, not after
         result = self.render_result(plan)
         write_atomic(output, result.document, force=force, parents=parents)
+        return result
+
+    def render_pdf_to(
+        self, plan: Plan, output: str | Path, *, force: bool = False, parents: bool = False
+    ) -> RenderResult:
+        """Render *plan* and write only its PDF to *output* (through LibreOffice); the .docx
+        is made in a temporary folder and removed. Same rules as `render_to`."""
+        import tempfile
+
+        from ._pdf import convert_to_pdf
+
+        target = Path(output)
+        if target.exists() and not force:
+            write_atomic(target, b"", force=False)  # raises: fail before the work, not after
+        result = self.render_result(plan)
+        with tempfile.TemporaryDirectory(prefix="planforge-") as tmp:
+            docx = Path(tmp) / f"{target.stem or 'plan'}.docx"
+            docx.write_bytes(result.document)
+            (pdf,) = convert_to_pdf([docx], tmp)
+            write_atomic(target, pdf.read_bytes(), force=force, parents=parents)
         return result
 
     def _render(self, plan: Plan, *, stacklevel: int) -> bytes:

@@ -6,19 +6,32 @@ import re
 import unicodedata
 
 __all__ = [
+    "MOJIBAKE",
     "clean_text",
+    "forbidden_input_chars",
     "forbidden_xml_chars",
     "legacy_encoding",
+    "mojibake_message",
+    "mojibake_repair",
+    "name_encoding",
+    "remove_forbidden_input_chars",
     "remove_forbidden_xml_chars",
     "tone_normal",
 ]
 
 # XML 1.0 Char production: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# ... and what the YAML reader refuses besides: DEL and the C1 controls (U+0085, a line break
+# to YAML, is read)
+_INPUT_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 # Letters only Unicode Vietnamese has (not â ê ô: VNI uses those as marks): their presence
 # rules out a legacy encoding.
 _VIETNAMESE = re.compile("[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
+# Every letter of Vietnamese that is not ASCII.
+_VIETNAMESE_LETTER = re.compile("[àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝăđĩũơưĂĐĨŨƠƯ\u1ea0-\u1ef9]")
 # TCVN3 (ABC, the .VnTime fonts) puts Vietnamese letters on Latin-1 code points that Vietnamese
 # text never uses: á=¸ à=µ ả=¶ ã=· ạ=¹ ă=¨ â=© ê=ª ô=« ơ=¬ đ=® Đ=§, and lower-case letters on
 # capitals (ệ=Ö ĩ=Ü ậ=Ë ế=Õ), which then stand inside a word: ViÖt, nghÜa, KÕ.
@@ -42,10 +55,105 @@ def remove_forbidden_xml_chars(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
+def forbidden_input_chars(text: str) -> list[str]:
+    """The distinct characters of *text* that a plan file cannot hold (those XML 1.0 cannot,
+    and DEL and the C1 controls, which the YAML reader refuses), as U+XXXX codes."""
+    return sorted({f"U+{ord(c):04X}" for c in _INPUT_FORBIDDEN.findall(text)})
+
+
+def remove_forbidden_input_chars(text: str) -> str:
+    """*text* without the characters `forbidden_input_chars` names."""
+    return _INPUT_FORBIDDEN.sub("", text)
+
+
+def _cp1252_bytes(text: str) -> bytes | None:
+    """The bytes *text* was read from, if it was read as Windows-1252 (or Latin-1)."""
+    try:
+        return text.encode("cp1252")
+    except UnicodeEncodeError:
+        pass
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode("cp1252")
+        except UnicodeEncodeError:
+            # the bytes Windows-1252 leaves undefined (0x81 ...) come through as U+0081 ...,
+            # and Latin-1 reads every byte 0x80-0x9F as such a C1 control
+            if not 0x80 <= ord(char) <= 0x9F:
+                return None
+            out.append(ord(char))
+    return bytes(out)
+
+
+def mojibake_repair(text: str) -> str | None:
+    """*text* repaired, if it is UTF-8 Vietnamese that was read as Windows-1252 and saved
+    again (`Sá»Ÿ Y Táº¿` for `Sở Y Tế`); None if it is not."""
+    if text.isascii():
+        return None
+    raw = _cp1252_bytes(text)
+    if raw is None:
+        return None
+    try:
+        repaired = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    letters = {c for c in repaired if not c.isascii()}
+    if repaired == text or not letters or not all(_VIETNAMESE_LETTER.match(c) for c in letters):
+        return None
+    return unicodedata.normalize("NFC", repaired)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """`UTF-16LE` or `UTF-16BE` when every other byte of *raw* is NUL (the ASCII of a plan
+    file saved as UTF-16 without a byte order mark)."""
+    head = raw[:4096]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.3 * len(odd) and even.count(0) <= 0.05 * len(even):
+        return "UTF-16LE"
+    if even.count(0) >= 0.3 * len(even) and odd.count(0) <= 0.05 * len(odd):
+        return "UTF-16BE"
+    return None
+
+
+def name_encoding(raw: bytes) -> str | None:
+    """What *raw* (bytes that are not UTF-8) is most likely saved in: `UTF-16LE`,
+    `UTF-16BE`, `VNI`, `Windows-1258` (Vietnamese code page), `TCVN3` or `Windows-1252`
+    (Western code page), or None when it looks like none of them (a binary file)."""
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        return utf16
+    if raw.count(0) > 0:
+        return None
+    western = raw.decode("cp1252", "replace")
+    legacy = legacy_encoding(western)
+    if legacy == "VNI":
+        return legacy
+    vietnamese = unicodedata.normalize("NFC", raw.decode("cp1258", "replace"))
+    if (
+        _VIETNAMESE.search(vietnamese)
+        # the tone marks Windows-1258 writes after a letter all combine with it ...
+        and not any(unicodedata.combining(c) for c in vietnamese)
+        # ... and TCVN3's most frequent letters (á à ả ã ạ) are not among them
+        and not re.search("[¸µ¶·¹]", vietnamese)
+    ):
+        return "Windows-1258"
+    return "TCVN3" if legacy == "TCVN3" else "Windows-1252"
+
+
+#: What `legacy_encoding` calls UTF-8 text that was read as Windows-1252 and saved again.
+MOJIBAKE = "UTF-8 read as Windows-1252"
+
+
 def legacy_encoding(text: str) -> str | None:
-    """The legacy Vietnamese encoding *text* looks typed in (`TCVN3`, `VNI`), or None."""
+    """The wrong encoding *text* looks typed in: a legacy Vietnamese one (`TCVN3`, `VNI`), or
+    UTF-8 read as Windows-1252 and saved again (`MOJIBAKE`: `Sá»Ÿ Y Táº¿` for `Sở Y Tế`, which
+    `mojibake_repair` repairs); None for Unicode text."""
     if _VIETNAMESE.search(text):
         return None
+    if mojibake_repair(text) is not None:
+        return MOJIBAKE
     tcvn3 = len(_TCVN3.findall(text))
     vni = len(_VNI.findall(text))
     if tcvn3 >= 2 and tcvn3 >= vni:
@@ -71,14 +179,31 @@ def clean_text(text: str) -> str:
             "--remove-invalid-chars"
         )
     text = unicodedata.normalize("NFC", text).strip()
+    repaired = mojibake_repair(text)
+    if repaired is not None:
+        raise ValueError(mojibake_message(text, repaired))
     encoding = legacy_encoding(text)
-    if encoding is not None:
+    if encoding in _LEGACY_HELP:
         raise ValueError(
             f"looks like text typed in {_LEGACY_HELP[encoding]}, not Unicode "
             f"({text[:40]!r}); convert it to Unicode (for example with UniKey's converter, "
             f"{encoding} → Unicode) and paste it again"
         )
     return text
+
+
+def _shortened(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[: most - 4] + " ..."
+
+
+def mojibake_message(text: str, repaired: str) -> str:
+    """What to say of UTF-8 text that was read as Windows-1252 and saved again."""
+    return (
+        f"`{_shortened(text)}` is Vietnamese text that was opened in the wrong encoding "
+        "(UTF-8 read as Windows-1252) and saved again; it should read "
+        f"`{_shortened(repaired)}`: replace it with that text (or open the original file and "
+        "save it as UTF-8)"
+    )
 
 
 # tone marks (dấu thanh) move within a syllable between spellings: ỦY and UỶ, HÒA and HOÀ

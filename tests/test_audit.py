@@ -444,3 +444,55 @@ def test_render_checks_and_warns(tmp_path: Path) -> None:
         ],
     )
     assert "left margin" not in result.stderr
+
+
+def test_a_signed_copys_mark_does_not_hide_its_signature_block(
+    rendered_examples: dict[str, Path],
+) -> None:
+    """`(Đã ký)` typed where the signature was (a signed copy) is read past: the block is
+    still checked, and a wrong size in it still found."""
+
+    def audited(mark: bool, small: bool) -> list[Finding]:
+        doc = Document(str(rendered_examples["thanh-hoa-2023"]))
+        position = _find(doc, lambda t: t == "PHÓ CHỦ TỊCH")
+        if small:
+            for run in _find(doc, lambda t: t.startswith("KT. CHỦ TỊCH")).iter(qn("w:r")):
+                rpr = run.get_or_add_rPr()
+                rpr.append(rpr.makeelement(qn("w:sz"), {qn("w:val"): "24"}))
+        if mark:
+            added = position.makeelement(qn("w:p"), {})
+            added.append(added.makeelement(qn("w:r"), {}))
+            added[0].append(added.makeelement(qn("w:t"), {}))
+            added[0][0].text = "(Đã ký)"
+            position.addnext(added)
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return errors(audit_docx(buffer.getvalue()))
+
+    assert audited(mark=True, small=False) == []
+    plain, marked = audited(mark=False, small=True), audited(mark=True, small=True)
+    assert [f.message for f in marked] == [f.message for f in plain]
+    assert any("KT. CHỦ TỊCH" in f.message and "12 pt" in f.message for f in marked)
+
+
+def test_dashes_typed_under_a_state_summary_are_one_clear_finding(
+    rendered_examples: dict[str, Path],
+) -> None:
+    """A clerk types `-----------` under the summary of a state plan, where ND30 wants a drawn
+    line: one finding that says so, not the dashes read as a line of the summary."""
+    doc = Document(str(rendered_examples["ke-hoach-lien-tich-3-co-quan"]))
+    summary_last = _find(doc, lambda t: t == "trong trường học năm 2026")
+    following = summary_last.getnext()
+    following.getparent().remove(following)  # planforge's drawn line under the summary
+    typed = summary_last.makeelement(qn("w:p"), {})
+    typed.append(typed.makeelement(qn("w:r"), {}))
+    typed[0].append(typed.makeelement(qn("w:t"), {}))
+    typed[0][0].text = "-----------"
+    summary_last.addnext(typed)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    found = [f for f in errors(audit_docx(buffer.getvalue())) if f.rule == "title"]
+    assert [f.message for f in found] == [
+        "`-----------` is typed under the summary; the rules want a solid line there (a "
+        "paragraph border or a drawn line), not typed characters"
+    ]

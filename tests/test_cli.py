@@ -173,3 +173,87 @@ def test_planforge_group(tmp_path: Path) -> None:
     data = json.loads(context.stdout)
     assert data["header"]["number"] == "Số 04-KHPH/BTGTU-UBND"
     assert planforge("--version").stdout.strip().endswith(__import__("planforge").__version__)
+
+
+# -- `-o` does what it says ------------------------------------------------------------------
+
+
+def test_output_with_another_suffix_is_refused_with_the_names_to_use(tmp_path: Path) -> None:
+    for name in ("out.doc", "out.odt", "out"):
+        result = generate(PHU_YEN, "-o", tmp_path / name)
+        assert result.exit_code == 2
+        assert "planforge writes .docx documents (and their .pdf)" in result.stderr
+        assert "Name it out.docx or out.pdf" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_folder_gets_the_plan_named_document(tmp_path: Path) -> None:
+    (tmp_path / "existing").mkdir()
+    assert generate(PHU_YEN, "-o", tmp_path / "existing").exit_code == 0
+    assert (tmp_path / "existing" / "phu-yen-2022.docx").is_file()
+    missing = generate(PHU_YEN, "-o", f"{tmp_path / 'new'}/")
+    assert missing.exit_code == 2 and "the folder does not exist" in missing.stderr
+    assert "pass --parents" in missing.stderr and "parents=True" not in missing.stderr
+    made = generate(PHU_YEN, "-o", f"{tmp_path / 'new'}/", "--parents")
+    assert made.exit_code == 0, made.stderr
+    assert (tmp_path / "new" / "phu-yen-2022.docx").is_file()
+    assert not (tmp_path / "new.docx").exists()
+
+
+@pytest.mark.libreoffice
+def test_output_ending_in_pdf_is_the_pdf_alone(tmp_path: Path, soffice: str) -> None:
+    result = generate(PHU_YEN, "-o", tmp_path / "ke-hoach.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "ke-hoach.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.pdf"]
+
+
+def test_messages_name_flags_on_the_command_line_and_keywords_in_python(tmp_path: Path) -> None:
+    from planforge import OutputError, load_plan, render_plan
+
+    target = tmp_path / "out.docx"
+    target.write_bytes(b"mine")
+    with pytest.raises(OutputError) as caught:
+        render_plan(load_plan(PHU_YEN), target)
+    assert "pass force=True" in str(caught.value) and "--force" not in str(caught.value)
+    result = generate(PHU_YEN, "-o", target)
+    assert "pass --force to replace it" in result.stderr and "force=True" not in result.stderr
+
+
+def test_an_unknown_profile_is_a_usage_error_of_every_command(tmp_path: Path) -> None:
+    for args in (
+        [PHU_YEN, "--profile", "nd99"],
+        ["validate", PHU_YEN, "--profile", "nd99"],
+        ["context", PHU_YEN, "--profile", "nd99"],
+    ):
+        result = (generate if args[0] == PHU_YEN else planforge)(*args)
+        assert result.exit_code == 2
+        assert "Invalid value for '--profile': nd99: no built-in profile" in result.stderr
+
+
+# -- `planforge new` and `planforge schema` --------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["state", "party", "joint"])
+def test_a_new_plan_validates_and_renders_as_it_is(tmp_path: Path, kind: str) -> None:
+    from planforge import load_plan
+
+    plan_file = tmp_path / "ke-hoach.yaml"
+    result = planforge("new", plan_file, "--kind", kind)
+    assert result.exit_code == 0, result.stderr
+    text = plan_file.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=file://")
+    load_plan(plan_file)
+    rendered = generate(plan_file, "-o", tmp_path / "ke-hoach.docx")
+    assert rendered.exit_code == 0, rendered.stderr
+    assert "error" not in rendered.stderr
+    again = planforge("new", plan_file)
+    assert again.exit_code == 2 and "exists already; pass --force" in again.stderr
+    assert plan_file.read_text(encoding="utf-8") == text
+
+
+def test_schema_prints_the_shipped_schemas() -> None:
+    from planforge._schema import plan_schema, profile_schema
+
+    assert json.loads(planforge("schema").stdout) == plan_schema()
+    assert json.loads(planforge("schema", "--profile").stdout) == profile_schema()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +127,33 @@ def _fix_without_output(folder: Path) -> list[str]:
     return ["check", _render_example(folder)[1], "--fix"]
 
 
+def _mojibake(text: str) -> str:
+    """*text* as UTF-8 read as Windows-1252 (the bytes it leaves undefined as C1 controls)."""
+    return "".join(
+        chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
+        for b in text.encode("utf-8")
+    )
+
+
+def _template_file(content: bytes, name: str) -> Callable[[Path], list[str]]:
+    def make(folder: Path) -> list[str]:
+        (folder / name).write_bytes(content)
+        return [*plan_file(MINIMAL)(folder), "--template", str(folder / name)]
+
+    return make
+
+
+def _odt() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buf.getvalue()
+
+
+_SIGNED = "signatures: [{signer: Nguyễn Văn A}]"
+
+
 def _not_a_zip(folder: Path) -> list[str]:
     (folder / "van-ban.docx").write_text("Kế hoạch phối hợp\n", encoding="utf-8")
     return ["import", str(folder / "van-ban.docx")]
@@ -134,6 +163,36 @@ CASES: dict[str, Case] = {
     "missing-file": Case(lambda f: [str(f / "nope.yaml")]),
     "wrong-suffix": Case(plan_file(MINIMAL, "plan.txt")),
     "not-utf8": Case(plan_file(MINIMAL.encode("cp1258", "replace"))),
+    "ansi-code-page": Case(plan_file(MINIMAL.encode("cp1252", "replace"))),
+    "utf16-without-bom": Case(plan_file(MINIMAL.encode("utf-16-le"))),
+    "tcvn3-file": Case(
+        plan_file("place: Hµ Néi\ntitle: {summary: KÕ ho¹ch phèi hîp n¨m 2024}\n".encode("cp1252"))
+    ),
+    "mojibake": Case(minimal("SỞ Y TẾ", _mojibake("SỞ Y TẾ"))),
+    "mojibake-control": Case(minimal("Hà Nội", _mojibake("Đắk Lắk"))),
+    "empty-file": Case(plan_file("# kế hoạch năm 2024\n\n")),
+    "tab-indent": Case(minimal("  - {name", "\t- {name")),
+    "colon-in-text": Case(plan_file(MINIMAL + "preamble: Căn cứ kế hoạch: số 12 của UBND tỉnh\n")),
+    "colon-in-item": Case(
+        plan_file(
+            MINIMAL + "parts:\n  - title: MỤC ĐÍCH, YÊU CẦU\n    items:\n"
+            "      - Mục đích: Nâng cao chất lượng\n"
+        )
+    ),
+    "authority-unknown-prefix": Case(
+        minimal(_SIGNED, "signatures: [{authority: [TM. ỦY BAN NHÂN DÂN, XY. ABC], signer: A}]")
+    ),
+    "authority-no-prefix": Case(
+        minimal(_SIGNED, "signatures: [{authority: [ỦY BAN NHÂN DÂN], signer: A}]")
+    ),
+    "template-doc": Case(
+        _template_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "mau.doc")
+    ),
+    "template-odt": Case(_template_file(_odt(), "mau.odt")),
+    "warn-utf16": Case(plan_file(MINIMAL.encode("utf-16"))),
+    "warn-prefix-spelling": Case(
+        minimal(_SIGNED, "signatures: [{authority: [T/M SỞ Y TẾ], signer: A}]")
+    ),
     "yaml-syntax": Case(plan_file("issuers:\n  - name: A\n    kind: [state\n")),
     "json-syntax": Case(plan_file("{issuers: []}", "plan.json")),
     "not-a-mapping": Case(plan_file("- just\n- a list\n")),

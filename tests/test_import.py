@@ -408,3 +408,48 @@ def test_each_example_saved_again_by_libreoffice_reads_back_as_its_plan(
         got = import_plan(copy)
         want = imported[name][2]
         assert differences(want.model_dump(mode="json"), got.model_dump(mode="json")) == [], name
+
+
+def test_outputs_are_named_for_what_they_hold(thanh_hoa_docx: Path, tmp_path: Path) -> None:
+    for args, words in (
+        (["reformat", str(thanh_hoa_docx), "-o", str(tmp_path / "x.pdf")], "name it x.docx"),
+        (["check", str(thanh_hoa_docx), "--fix", "-o", str(tmp_path / "x.doc")], "name it x.docx"),
+        (["import", str(thanh_hoa_docx), "-o", str(tmp_path / "x.txt")], "name it x.yaml"),
+    ):
+        result = _run(*args)
+        assert result.exit_code == 2 and words in result.stderr, result.stderr
+    with pytest.raises(planforge.OutputError, match=r"name it x\.docx"):
+        reformat_docx(thanh_hoa_docx, tmp_path / "x.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.docx"]
+    (tmp_path / "out").mkdir()
+    assert _run("import", str(thanh_hoa_docx), "-o", str(tmp_path / "out")).exit_code == 0
+    assert _run("reformat", str(thanh_hoa_docx), "-o", f"{tmp_path / 'out'}/").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "ke-hoach.reformatted.docx",
+        "ke-hoach.yaml",
+    ]
+
+
+def test_reformat_names_the_file_it_could_not_read(tmp_path: Path) -> None:
+    letter = tmp_path / "thu-moi.docx"
+    document = docx.Document()
+    document.add_paragraph("Kính gửi: Sở Y tế")
+    document.save(str(letter))
+    result = _run("reformat", str(letter), "-o", str(tmp_path / "out.docx"))
+    assert result.exit_code == 2
+    assert f"{letter}: does not read as a plan" in result.stderr
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_task_lines_typed_without_their_dash_are_read_as_tasks() -> None:
+    plan = load_plan(EXAMPLES / "ke-hoach-lien-tich-3-co-quan.yaml")
+    document = docx.Document(io.BytesIO(render_quietly(plan)))
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith("- Đơn vị") or paragraph.text.startswith("- Thời gian"):
+            first = paragraph.runs[0]
+            first.text = first.text.removeprefix("- ")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    got = import_plan(buffer.getvalue())
+    tasks = [i.task for i in got.parts[1].items]
+    assert tasks == [i.task for i in plan.parts[1].items]

@@ -594,3 +594,19 @@ def test_plan_model_validate_and_the_constructor_agree() -> None:
     assert plan == plan_from_data(data)
     assert plan.parts[0].list_style is ListStyle.LETTER
     assert Plan.model_validate(plan.model_dump()) == plan
+
+
+def test_building_a_model_with_bad_values_raises_planforges_error_with_the_field() -> None:
+    import pydantic
+
+    from planforge import Issuer, PlanforgeError, PlanInputError, SignatureBlock
+
+    with pytest.raises(PlanInputError) as caught:
+        Issuer(name="", kind="state", abbreviation="SYT")
+    assert isinstance(caught.value, PlanforgeError)
+    assert caught.value.field == "name"
+    assert "must not be empty" in str(caught.value) and "Value error" not in str(caught.value)
+    assert isinstance(caught.value.__cause__, pydantic.ValidationError)
+    with pytest.raises(PlanInputError) as nested:
+        SignatureBlock(signer="A", authority=[{"type": "nobody", "of": "X"}])
+    assert nested.value.field.startswith("authority[0].type")

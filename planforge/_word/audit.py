@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from .._dates import describe_date_rule, format_place_date
-from .._errors import TemplateError
+from .._errors import TemplateError, UnreadableDocumentError
 from .._findings import Finding, Severity
 from .._models import IssuerKind, Urgency
 from .._profiles import (
@@ -27,7 +27,7 @@ from .._profiles import (
     load_profile,
 )
 from .._text import tone_normal
-from .reader import Paragraph, WordDocument, fold, read_document
+from .reader import SIGNED_MARK, Paragraph, WordDocument, fold, read_document
 from .safety import check_docx_archive
 
 __all__ = ["ROLE_RULES", "audit_document", "audit_with_profile", "guess_profile"]
@@ -71,10 +71,6 @@ _LABELS = {
     "page_number": "page number",
 }
 _HEADER_SPAN = 60  # paragraphs a header block may take
-
-
-class UnreadableDocumentError(TemplateError):
-    """The file is not a Word document planforge can read."""
 
 
 def audit_document(
@@ -497,6 +493,7 @@ class _Audit:
         ]
         summary: list[Paragraph] = []
         end = None
+        typed: Paragraph | None = None  # `-----` typed where the profile wants a drawn line
         for para in following:
             if para.is_empty:
                 if para.border_top or para.border_bottom or para.has_line_shape:
@@ -507,6 +504,9 @@ class _Audit:
                 continue
             if mark and self.mark_under_text(para, mark):
                 end = para
+                break
+            if not mark and summary and re.fullmatch(r"[-_–—=.]{3,}", para.plain.replace(" ", "")):
+                end = typed = para
                 break
             summary.append(para)
             if para.border_bottom or para.has_line_shape:
@@ -523,7 +523,15 @@ class _Audit:
             return title.index + 1
         for para in summary:
             self.check_style(para, "summary")
-        self.check_rule_or_mark(summary[-1], mark, "summary_mark", "summary")
+        if typed is not None and not self.has_rule_under(summary[-1]):
+            self.add(
+                ROLE_RULES["summary_mark"],
+                f"`{typed.plain}` is typed under the summary; the rules want a solid line "
+                "there (a paragraph border or a drawn line), not typed characters",
+                typed.where,
+            )
+        else:
+            self.check_rule_or_mark(summary[-1], mark, "summary_mark", "summary")
         last = end if end is not None else summary[-1]
         return last.index + 1
 
@@ -668,8 +676,10 @@ class _Audit:
             if para.cell is not None and not para.is_empty:
                 cells.setdefault(para.cell, []).append(para)
         blocks = []
-        for lines in cells.values():
-            if self.is_recipients_label(lines[0]) or len(lines) < 2:
+        for all_lines in cells.values():
+            # a signed copy's `(Đã ký)` stands where the signature was: not a line of the block
+            lines = [p for p in all_lines if not SIGNED_MARK.match(p.plain)]
+            if not lines or self.is_recipients_label(lines[0]) or len(lines) < 2:
                 continue
             name, above = lines[-1], lines[:-1]
             if _is_name(name.plain) and all(p.plain == p.plain.upper() for p in above):

@@ -25,6 +25,6 @@ def export_templates(directory: str | Path, *, force: bool = False) -> list[Path
     existing = [n for n in files if (target / n).exists()]
     if existing and not force:
         raise OutputError(
-            f"already holds {', '.join(existing)}; pass --force to replace them", file=target
+            f"already holds {', '.join(existing)}; pass force=True to replace them", file=target
         )
     return [write_atomic(target / name, data, force=force) for name, data in files.items()]

@@ -25,6 +25,7 @@ from .._errors import TemplateError
 from .._text import tone_normal
 
 __all__ = [
+    "SIGNED_MARK",
     "Paragraph",
     "Run",
     "Section",
@@ -76,6 +77,11 @@ def parse_xml(blob: bytes, *, part: str, name: str) -> Any:
             f"part {part} declares a DTD (an XXE attempt?); Word never writes one", file=name
         )
     return root
+
+
+#: A signed copy's mark where the signature was: `(Đã ký)`, `Đã ký`, `(ký, đóng dấu)`; not an
+#: authority line spelled in words (`KÝ THAY CHỦ TỊCH`). Read past by the audit and the import.
+SIGNED_MARK = re.compile(r"^\(\s*(?:đã\s+)?ký\b[^()]*\)$|^\(?\s*đã\s+ký\b[^()]*\)?$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -91,8 +91,55 @@ def check_docx_archive(
             f"{lim.max_file_bytes // 1_048_576} MiB",
             file=name,
         )
+    other = other_format(data)
+    if other is not None:
+        raise TemplateError(other, file=name)
     parts = _read_parts(data, name, lim)
     check_parts(parts, name=name, limits=lim, whole=True)
+
+
+_SAVE_AS_DOCX = (
+    "open it in Word and choose File > Save As > Word Document (*.docx); in LibreOffice, "
+    "File > Save As with the file type Word 2007-365 (.docx), and answer "
+    "Use Word 2007-365! when asked which format to keep"
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODF_KINDS = {
+    "application/vnd.oasis.opendocument.text": "an OpenDocument text (.odt)",
+    "application/vnd.oasis.opendocument.text-template": "an OpenDocument text template (.ott)",
+}
+
+
+def other_format(data: bytes) -> str | None:
+    """What to say of a file in another format than .docx that Word or LibreOffice can save
+    as one (told by its content, whatever its name): a Word 97-2003 .doc, an OpenDocument
+    .odt, an RTF file; None for anything else."""
+    if data.startswith(_OLE2):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return (
+                "is protected with a password (encrypted), so it cannot be read; open it in "
+                "Word, remove the password (File > Info > Protect Document > Encrypt with "
+                "Password, and clear it) and save it as .docx"
+            )
+        return (
+            "is a Word 97-2003 document (.doc), not a .docx (Word 2007 or later); " + _SAVE_AS_DOCX
+        )
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "is an RTF document, not a .docx; " + _SAVE_AS_DOCX
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                info = archive.getinfo("mimetype") if "mimetype" in names else None
+                if info is None or "[Content_Types].xml" in names or info.file_size > 200:
+                    return None
+                mimetype = archive.read(info).decode("ascii", "replace").strip()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            return None
+        if mimetype.startswith("application/vnd.oasis.opendocument"):
+            kind = _ODF_KINDS.get(mimetype, f"an OpenDocument file ({mimetype})")
+            return f"is {kind}, not a Word document (.docx); " + _SAVE_AS_DOCX
+    return None
 
 
 def _read_parts(data: bytes, name: str, lim: ArchiveLimits) -> dict[str, bytes]:
