@@ -1,16 +1,20 @@
-"""Many plans at once: plan files, folders and collections, in one process or a pool."""
+"""Many plans at once: plan files, folders and collections, in one process, a pool or any
+executor; their PDFs through LibreOffice processes fed as the documents are written."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import dataclasses
 import gc
 import hashlib
 import multiprocessing
+import pickle
 import re
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +25,19 @@ from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._loading import MAX_PLAN_BYTES, load_plan, parse_plan_file, plan_from_data
 from ._models import Plan
+from ._pdf import PdfConverters
 from ._profiles import Profile
 from ._render import Renderer
 from ._word.isolation import Limits
 
-__all__ = ["PlanSource", "RenderReport", "collect_sources", "render_plans"]
+__all__ = [
+    "PlanSource",
+    "RenderReport",
+    "RenderSettings",
+    "collect_sources",
+    "render_in_worker",
+    "render_plans",
+]
 
 _PLAN_SUFFIXES = {".yaml", ".yml", ".json"}
 _SAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
@@ -51,11 +63,14 @@ class RenderReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (plan, message)
     findings: list[tuple[str, Finding]] = field(default_factory=list)  # (plan, plan check)
     audit: list[tuple[str, Finding]] = field(default_factory=list)  # (plan, audit finding)
+    pdfs: list[Path] = field(default_factory=list)  # with pdf=True
+    pdf_failed: list[tuple[str, str]] = field(default_factory=list)  # (plan, message)
+    pdf_processes: int = 0  # LibreOffice processes at once, with pdf=True
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.pdf_failed
 
     @property
     def total(self) -> int:
@@ -64,8 +79,12 @@ class RenderReport:
     def summary(self) -> str:
         per = f" ({self.seconds / self.total * 1000:.1f} ms a plan)" if self.total else ""
         failed = f", {len(self.failed)} failed" if self.failed else ""
+        pdfs = ""
+        if self.pdf_processes:
+            pdf_failed = f" ({len(self.pdf_failed)} failed)" if self.pdf_failed else ""
+            pdfs = f", {len(self.pdfs)} PDF(s){pdf_failed}"
         return (
-            f"rendered {len(self.rendered)} of {self.total} plan(s) in "
+            f"rendered {len(self.rendered)} of {self.total} plan(s){pdfs} in "
             f"{self.seconds:.2f} s{per}{failed}"
         )
 
@@ -229,6 +248,55 @@ def _render_one(
     return _Outcome(source.label, target, None, result.findings, result.audit)
 
 
+@dataclass(frozen=True)
+class RenderSettings:
+    """What a worker of any executor needs to make the renderer of a bulk run: plain values
+    that pickle (the template's bytes, not a path only the caller may see)."""
+
+    template: bytes | None = None
+    template_name: str = ""
+    profile: Profile | None = None
+    check: bool = False
+    limits: Limits | None = None
+    force: bool = False
+
+    def key(self) -> bytes:
+        digest = hashlib.sha256(self.template).digest() if self.template is not None else b""
+        settings = (self.template_name, self.profile, self.check, self.limits)
+        return digest + pickle.dumps(settings)
+
+    def renderer(self) -> Renderer:
+        renderer = Renderer(
+            template=self.template, profile=self.profile, check=self.check, limits=self.limits
+        )
+        if self.template is not None:
+            renderer.template_name = self.template_name or renderer.template_name
+        return renderer
+
+
+#: The renderers a worker process made for `render_in_worker`, by their settings (a few).
+_renderers: dict[bytes, Renderer] = {}
+_KEEP_RENDERERS = 4
+
+
+def render_in_worker(source: PlanSource, outdir: str, settings: RenderSettings) -> _Outcome:
+    """Render one plan into the folder *outdir*, in whatever process an executor runs it:
+    the function `render_plans(executor=...)` submits. The renderer is made once per process
+    and settings, and kept; the document is written by this process, so *outdir* must be the
+    same folder for it as for the caller (a shared file system). Returns what happened."""
+    key = settings.key()
+    renderer = _renderers.get(key)
+    if renderer is None:
+        try:
+            renderer = settings.renderer()
+        except PlanforgeError as exc:
+            return _Outcome(source.label, None, str(exc))
+        while len(_renderers) >= _KEEP_RENDERERS:
+            _renderers.pop(next(iter(_renderers))).close()
+        _renderers[key] = renderer
+    return _render_one(source, Path(outdir), settings.force, renderer)
+
+
 def render_plans(
     plans: Iterable[Plan | tuple[str, Plan] | PlanSource | str | Path] | Mapping[str, Plan],
     outdir: str | Path,
@@ -241,6 +309,9 @@ def render_plans(
     check: bool = False,
     limits: Limits | None = None,
     progress: Callable[[str, Path | None, str | None], None] | None = None,
+    pdf: bool = False,
+    pdf_outdir: str | Path | None = None,
+    executor: Executor | None = None,
 ) -> RenderReport:
     """Render many plans into *outdir*; a plan that fails is reported and the rest go on.
 
@@ -248,6 +319,19 @@ def render_plans(
     plans, or plan files. *jobs* > 1 renders in that many processes. *progress* is called after
     each plan with its label and its output path or error message. A missing *outdir* is an
     error unless *parents*.
+
+    With *pdf*, each document is also converted to PDF (into *pdf_outdir*, by default
+    *outdir*) while the others are still rendering, by *jobs* LibreOffice processes at once
+    (see `PdfConverters`); `report.pdfs` lists the PDFs and `report.pdf_failed` the documents
+    that could not be converted. An existing PDF is an error before any work unless *force*.
+
+    *executor* (any `concurrent.futures.Executor`: a `ProcessPoolExecutor`, Dask's
+    `Client.get_executor()`, Ray's) renders the plans instead of the built-in pool: each plan
+    is submitted as `render_in_worker(source, outdir, settings)`, which pickles, and the worker
+    writes the document into *outdir* itself, so *outdir* must be on a file system the
+    workers share with the caller, at the same path. *jobs* then counts only LibreOffice
+    processes. A user template reaches the workers as bytes; it runs in a child process of
+    the worker, which must be allowed children (Dask: `distributed.worker.daemon: False`).
     """
     started = time.perf_counter()
     folder = Path(outdir)
@@ -267,19 +351,67 @@ def render_plans(
             f"two plans would both be written to {twice[0]}.docx; give them different names",
             file=folder,
         )
+    pdf_folder = folder if pdf_outdir is None else Path(pdf_outdir)
+    if pdf:
+        _refuse_existing_pdfs(sources, pdf_folder, force)
     renderer = Renderer(template=template, profile=profile, check=check, limits=limits)
     report = RenderReport()
-    for outcome in _outcomes(sources, folder, force, renderer, jobs):
-        if outcome.path is not None:
-            report.rendered.append(outcome.path)
+    labels: dict[Path, str] = {}
+    with contextlib.ExitStack() as stack:
+        stack.callback(renderer.close)
+        converters: PdfConverters | None = None
+        if pdf:
+            converters = stack.enter_context(PdfConverters(pdf_folder, jobs=jobs, force=force))
+            report.pdf_processes = converters.jobs
+        idle = converters.pump if converters is not None else None
+        if executor is not None:
+            settings = RenderSettings(
+                renderer.template,
+                renderer.template_name,
+                renderer.profile,
+                check,
+                limits,
+                force,
+            )
+            outcomes = _executor_outcomes(executor, sources, folder, settings, jobs, idle)
         else:
-            report.failed.append((outcome.label, outcome.error or "failed"))
-        report.findings.extend((outcome.label, f) for f in outcome.findings)
-        report.audit.extend((outcome.label, f) for f in outcome.audit)
-        if progress is not None:
-            progress(outcome.label, outcome.path, outcome.error)
+            outcomes = _outcomes(sources, folder, force, renderer, jobs, idle)
+        for outcome in outcomes:
+            if outcome.path is not None:
+                report.rendered.append(outcome.path)
+                if converters is not None:
+                    labels[outcome.path] = outcome.label
+                    converters.add(outcome.path)
+            else:
+                report.failed.append((outcome.label, outcome.error or "failed"))
+            report.findings.extend((outcome.label, f) for f in outcome.findings)
+            report.audit.extend((outcome.label, f) for f in outcome.audit)
+            if progress is not None:
+                progress(outcome.label, outcome.path, outcome.error)
+        if converters is not None:
+            for result in converters.finish():
+                if result.pdf is not None:
+                    report.pdfs.append(result.pdf)
+                else:
+                    label = labels.get(result.source, str(result.source))
+                    report.pdf_failed.append((label, result.error or "not converted"))
+            order = {path.stem: n for n, path in enumerate(report.rendered)}
+            report.pdfs.sort(key=lambda p: order.get(p.stem, len(order)))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _refuse_existing_pdfs(sources: list[PlanSource], folder: Path, force: bool) -> None:
+    """Before any work: the PDF folder is there, and no PDF would be replaced without *force*."""
+    if not folder.is_dir():
+        raise OutputError("the folder for the PDFs does not exist", file=folder)
+    if not force:
+        for source in sources:
+            if source.error is None and (folder / f"{source.name}.pdf").exists():
+                raise OutputError(
+                    "exists already; pass force=True to replace it",
+                    file=folder / f"{source.name}.pdf",
+                )
 
 
 def _sources(
@@ -311,10 +443,20 @@ def _warm_default_templates() -> None:
 
 #: Plans handed to each worker ahead of time, so that none waits for the next one.
 _WINDOW = 4
+#: Plans in flight at once on a caller's executor (whose size is not known).
+_EXECUTOR_WINDOW = 256
+#: How often (seconds) *idle* is called while renders run elsewhere: PDF conversions that
+#: end are followed by the next at once, not when the next plan happens to finish.
+_TICK = 0.05
 
 
 def _outcomes(
-    sources: list[PlanSource], outdir: Path, force: bool, renderer: Renderer, jobs: int
+    sources: list[PlanSource],
+    outdir: Path,
+    force: bool,
+    renderer: Renderer,
+    jobs: int,
+    idle: Callable[[], None] | None = None,
 ) -> Iterator[_Outcome]:
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
@@ -344,7 +486,7 @@ def _outcomes(
                 initargs=(renderer,),
             ) as pool:
                 window = workers * (1 if isolating else _WINDOW)
-                crashed = yield from _drain(pool, todo, window, outdir, force, started)
+                crashed = yield from _drain(pool, todo, window, outdir, force, started, idle)
             for source in crashed:  # a killed worker leaves its half-written file behind
                 for stray in outdir.glob(f".{source.name}.docx*.tmp"):
                     stray.unlink(missing_ok=True)
@@ -369,6 +511,7 @@ def _drain(
     outdir: Path,
     force: bool,
     started: float,
+    idle: Callable[[], None] | None = None,
 ) -> Generator[_Outcome, None, list[PlanSource]]:
     """Render *todo* on *pool*, *window* plans in flight; return the plans lost when a worker
     died (the pool is then broken and unusable).
@@ -389,7 +532,9 @@ def _drain(
                 lost.append(source)
         if not in_flight:
             break
-        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        done, _ = wait(in_flight, timeout=_TICK if idle else None, return_when=FIRST_COMPLETED)
+        if idle is not None:
+            idle()
         for future in done:
             source = in_flight.pop(future)
             try:
@@ -402,3 +547,59 @@ def _drain(
             lost.extend(in_flight.values())
             break
     return lost
+
+
+def _executor_outcomes(
+    executor: Executor,
+    sources: list[PlanSource],
+    outdir: Path,
+    settings: RenderSettings,
+    jobs: int,
+    idle: Callable[[], None] | None = None,
+) -> Iterator[_Outcome]:
+    """Render *sources* on a caller's *executor*, a window of them in flight, in the order
+    they end. A plan whose task fails (its worker died, the executor refused it) is reported
+    as failed; the others go on."""
+    window = max(_EXECUTOR_WINDOW, jobs * _WINDOW)
+    todo = deque(sources)
+    in_flight: dict[Future[_Outcome], PlanSource] = {}
+    where = str(outdir.resolve())
+    try:
+        while todo or in_flight:
+            while todo and len(in_flight) < window:
+                source = todo.popleft()
+                if source.error is not None:  # nothing to send
+                    yield _Outcome(source.label, None, source.error)
+                    continue
+                if source.file is not None:  # the worker's working folder may be another
+                    source = dataclasses.replace(source, file=source.file.resolve())
+                try:
+                    in_flight[executor.submit(render_in_worker, source, where, settings)] = source
+                except Exception as exc:  # a closed executor, an object that does not pickle
+                    yield _failed_task(source, exc)
+            if not in_flight:
+                break
+            timeout = _TICK if idle else None
+            done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+            if idle is not None:
+                idle()
+            for future in done:
+                source = in_flight.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # one broken plan must not stop the others
+                    outcome = _failed_task(source, exc)
+                if outcome.path is not None:  # the worker's path: the caller's file
+                    outcome = dataclasses.replace(outcome, path=outdir / outcome.path.name)
+                yield outcome
+    finally:
+        for future in in_flight:
+            future.cancel()
+
+
+def _failed_task(source: PlanSource, exc: BaseException) -> _Outcome:
+    return _Outcome(
+        source.label,
+        None,
+        f"the executor did not render this plan: {type(exc).__name__}: {exc}",
+    )

@@ -240,6 +240,7 @@ def _render_many(
                 [Problem("no plan files (.yaml, .yml, .json) found")], file=plan_files[0]
             )
         chosen = profile
+        pdf = options["pdf"] or options["pdf_only"]
         with tempfile.TemporaryDirectory(prefix="planforge-", dir=outdir) as tmp:
             docx_dir = Path(tmp) if options["pdf_only"] else outdir
             report = _with_progress(
@@ -254,11 +255,16 @@ def _render_many(
                     force=options["force"],
                     check=not options["no_check"],
                     progress=progress,
+                    pdf=pdf,
+                    pdf_outdir=outdir,
                 ),
             )
-            if (options["pdf"] or options["pdf_only"]) and report.rendered:
-                pdfs = convert_to_pdf(report.rendered, outdir, force=options["force"])
-                console.print(f"converted {len(pdfs)} document(s) to PDF with one LibreOffice run")
+        if pdf:
+            processes = report.pdf_processes
+            console.print(
+                f"converted {len(report.pdfs)} document(s) to PDF with {processes} "
+                f"LibreOffice process{'es' if processes != 1 else ''} at once"
+            )
     for found, check in ((report.findings, False), (report.audit, True)):
         counts = Counter(finding for _, finding in found)
         first_plan = {finding: label for label, finding in reversed(found)}
@@ -268,6 +274,10 @@ def _render_many(
     for label, error in report.failed:
         console.print(
             f"[bold red]failed:[/] {_out(label, one_line=True)}: {_out(with_flags(error))}"
+        )
+    for label, error in report.pdf_failed:
+        console.print(
+            f"[bold red]PDF failed:[/] {_out(label, one_line=True)}: {_out(with_flags(error))}"
         )
     console.print(report.summary())
     if not report.ok:

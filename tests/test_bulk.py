@@ -6,6 +6,7 @@ import io
 import threading
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -208,3 +209,191 @@ def test_the_template_is_compiled_once(monkeypatch: pytest.MonkeyPatch, phu_yen:
 def test_load_plan_is_unchanged_by_the_fast_loader(tmp_path: Path) -> None:
     plan = load_plan(PHU_YEN)
     assert plan.date is not None and plan.date.isoformat() == "2022-02-23"
+
+
+# -- PDFs while rendering: jobs LibreOffice processes, streamed, a failure per document ----------
+
+_FAKE_SOFFICE = """\
+import os, sys, time
+from pathlib import Path
+
+args = sys.argv[1:]
+out = Path(args[args.index("--outdir") + 1])
+profile = next(a for a in args if a.startswith("-env:UserInstallation="))
+docs = [Path(a) for a in args if a.endswith(".docx")]
+running = Path(os.environ["FAKE_RUNNING"])
+mine = running / str(os.getpid())
+mine.touch()
+want = int(os.environ.get("FAKE_WANT", "1"))
+for _ in range(200):  # at most 10 s for the others to start, so that they overlap
+    if len(list(running.iterdir())) >= want:
+        break
+    time.sleep(0.05)
+at_once = len(list(running.iterdir()))
+with Path(os.environ["FAKE_LOG"]).open("a", encoding="utf-8") as log:
+    log.write(f"{profile}|{at_once}|{' '.join(d.stem for d in docs)}\\n")
+try:
+    if any("hang" in d.stem for d in docs):
+        time.sleep(300)
+    if any("broken" in d.stem for d in docs):
+        (out / "half.pdf").write_bytes(b"%PDF-half")
+        sys.exit(81)
+    for d in docs:
+        (out / f"{d.stem}.pdf").write_bytes(b"%PDF-1.4 " + d.read_bytes()[:4])
+finally:
+    mine.unlink()
+"""
+
+
+@pytest.fixture
+def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A LibreOffice stand-in that 'converts' (or fails on *broken*, hangs on *hang*); each
+    start writes a line to the log it returns: its profile, how many ran at once, its docs."""
+    import sys
+
+    script = tmp_path / "fake-soffice"
+    script.write_text(f"#!{sys.executable}\n{_FAKE_SOFFICE}", encoding="utf-8")
+    script.chmod(0o755)
+    (tmp_path / "running").mkdir()
+    log = tmp_path / "soffice-starts.log"
+    log.touch()
+    monkeypatch.setenv("PLANFORGE_SOFFICE", str(script))
+    monkeypatch.setenv("FAKE_RUNNING", str(tmp_path / "running"))
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    return log
+
+
+def _starts(log: Path) -> list[tuple[str, int, list[str]]]:
+    rows = [line.split("|") for line in log.read_text(encoding="utf-8").splitlines()]
+    return [(profile, int(at_once), docs.split()) for profile, at_once, docs in rows]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pdfs_come_from_jobs_libreoffice_processes_with_their_own_profiles(
+    tmp_path: Path, fake_soffice: Path, monkeypatch: pytest.MonkeyPatch, phu_yen: Plan, jobs: int
+) -> None:
+    monkeypatch.setenv("FAKE_WANT", str(jobs))
+    out = tmp_path / "out"
+    report = render_plans(
+        {f"p{n}": phu_yen for n in range(8)}, out, parents=True, jobs=jobs, pdf=True
+    )
+    assert report.ok and report.pdf_processes == jobs
+    assert [p.name for p in report.pdfs] == [p.with_suffix(".pdf").name for p in report.rendered]
+    assert all(p.read_bytes().startswith(b"%PDF-1.4 PK") for p in report.pdfs)
+    starts = _starts(fake_soffice)
+    assert sorted(d for _, _, docs in starts for d in docs) == [f"p{n}" for n in range(8)]
+    assert len({profile for profile, _, _ in starts}) == jobs  # one private profile a process
+    assert max(at_once for _, at_once, _ in starts) == jobs  # and jobs of them at once
+    assert ", 8 PDF(s)" in report.summary()
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"p{n}.docx" for n in range(8)] + [f"p{n}.pdf" for n in range(8)]
+    )  # no work folders left
+
+
+def test_conversion_starts_while_plans_still_render(
+    tmp_path: Path, fake_soffice: Path, monkeypatch: pytest.MonkeyPatch, phu_yen: Plan
+) -> None:
+    import subprocess
+
+    from planforge import _pdf
+
+    started: list[list[str]] = []
+    real = subprocess.Popen
+
+    def counting(command: list[str], *args: Any, **kwargs: Any) -> Any:
+        started.append(command)
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(_pdf.subprocess, "Popen", counting)
+    seen: list[int] = []
+
+    def progress(label: str, path: Path | None, error: str | None) -> None:
+        seen.append(len(started))
+
+    report = render_plans(
+        {f"p{n}": phu_yen for n in range(4)},
+        tmp_path / "out",
+        parents=True,
+        pdf=True,
+        progress=progress,
+    )
+    assert report.ok and len(report.pdfs) == 4
+    # LibreOffice has the first document before the second plan is rendered
+    assert seen[0] == 1 and len(seen) == 4
+
+
+def test_a_document_libreoffice_cannot_convert_fails_alone(
+    tmp_path: Path, fake_soffice: Path, phu_yen: Plan
+) -> None:
+    plans = dict.fromkeys(["a", "b", "broken", "c", "d"], phu_yen)
+    out = tmp_path / "out"
+    # wait for all before converting: the batch holding `broken` has several documents
+    report = render_plans(plans, out, parents=True, pdf=True, progress=lambda *_: None)
+    assert sorted(p.name for p in report.rendered) == [f"{n}.docx" for n in plans]
+    assert sorted(p.name for p in report.pdfs) == ["a.pdf", "b.pdf", "c.pdf", "d.pdf"]
+    assert len(report.pdf_failed) == 1 and report.pdf_failed[0][0] == "broken"
+    assert "LibreOffice failed (exit 81)" in report.pdf_failed[0][1]
+    assert not report.ok and "(1 failed)" in report.summary()
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{n}.docx" for n in plans] + ["a.pdf", "b.pdf", "c.pdf", "d.pdf"]
+    )  # no half.pdf, no broken.pdf, no work folder
+
+
+def test_a_hung_conversion_is_stopped_and_the_others_convert(
+    tmp_path: Path, fake_soffice: Path, monkeypatch: pytest.MonkeyPatch, phu_yen: Plan
+) -> None:
+    from planforge import _pdf
+
+    monkeypatch.setattr(_pdf, "pdf_seconds", lambda documents: 2.0)
+    plans = dict.fromkeys(["a", "hang", "b"], phu_yen)
+    report = render_plans(plans, tmp_path, pdf=True, jobs=2)
+    assert sorted(p.name for p in report.pdfs) == ["a.pdf", "b.pdf"]
+    assert [label for label, _ in report.pdf_failed] == ["hang"]
+    assert "within the time limit of 2 s and was stopped" in report.pdf_failed[0][1]
+    assert not (tmp_path / "hang.pdf").exists()
+    # the hung process was killed (so it left its mark behind), and is gone
+    (hung,) = (tmp_path / "running").iterdir()
+    assert not Path(f"/proc/{hung.name}").exists()
+
+
+def test_existing_pdfs_are_refused_before_any_work_unless_force(
+    tmp_path: Path, fake_soffice: Path, phu_yen: Plan
+) -> None:
+    (tmp_path / "b.pdf").write_bytes(b"keep")
+    plans = {"a": phu_yen, "b": phu_yen}
+    with pytest.raises(planforge.OutputError, match="exists already"):
+        render_plans(plans, tmp_path, pdf=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "b.pdf",
+        "fake-soffice",
+        "running",
+        "soffice-starts.log",
+    ]
+    report = render_plans(plans, tmp_path, pdf=True, force=True)
+    assert report.ok and (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_pdfs_elsewhere_and_the_cli_names_the_processes(
+    tmp_path: Path, fake_soffice: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_WANT", "2")
+    code, err = run(
+        communes(tmp_path, 4), "-o", tmp_path / "out", "--parents", "--pdf-only", "--jobs", "2"
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        f"xã-{n}.pdf" for n in range(1, 5)
+    ]
+    assert "converted 4 document(s) to PDF with 2 LibreOffice processes at once" in err
+    assert "4 PDF(s)" in err
+    assert max(at_once for _, at_once, _ in _starts(fake_soffice)) == 2
+
+
+def test_without_libreoffice_nothing_is_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, phu_yen: Plan
+) -> None:
+    monkeypatch.delenv("PLANFORGE_SOFFICE", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(planforge.ToolMissingError, match="LibreOffice"):
+        render_plans({"a": phu_yen}, tmp_path, pdf=True)
+    assert list(tmp_path.iterdir()) == []

@@ -177,3 +177,17 @@ def test_preview_writes_one_png_a_page_with_the_header_inked(soffice: str, tmp_p
         planforge_cli, ["preview", str(EXAMPLES / "phu-yen-2022.yaml"), "-o", str(tmp_path / "pv")]
     )
     assert again.exit_code == 2 and "--force" in again.stderr
+
+
+def test_render_plans_converts_with_two_libreoffice_processes(soffice: str, tmp_path: Path) -> None:
+    plan = load_plan(EXAMPLES / "phu-yen-2022.yaml")
+    report = planforge.render_plans(
+        {f"unit-{n}": plan for n in range(4)}, tmp_path, jobs=2, pdf=True
+    )
+    assert report.ok and report.pdf_processes == 2
+    assert sorted(p.name for p in report.pdfs) == [f"unit-{n}.pdf" for n in range(4)]
+    for pdf in report.pdfs:
+        assert "Lê Tấn Hổ" in pdftotext(pdf)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"unit-{n}.docx" for n in range(4)] + [f"unit-{n}.pdf" for n in range(4)]
+    )

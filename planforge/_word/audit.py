@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from .._dates import describe_date_rule, format_place_date
 from .._errors import TemplateError, UnreadableDocumentError
@@ -158,12 +159,26 @@ def _same_align(found: str, wanted: str, *, strict: bool) -> bool:
     return not strict and {found, wanted} == {"left", "justify"}
 
 
+@dataclass(frozen=True)
+class _Spec:
+    allowed: list[tuple[float, float]]  # sizes (pt), low and high
+    wanted: dict[str, set[bool]]  # bold, italic, underline: the values allowed
+    aligns: list[str]
+
+
 class _Audit:
     def __init__(self, doc: WordDocument, profile: Profile) -> None:
         self.doc = doc
         self.paras = doc.paragraphs
         self.profile = profile
         self.findings: list[Finding] = []
+        # what the checks ask of the profile again and again, worked out once
+        self._prefixes = {p for kind in profile.signature.prefixes.values() for p in kind.values()}
+        between = profile.signature.line.split("{prefix}", 1)[-1].split("{of}", 1)[0]
+        self._split = between or " "
+        self._authority_heads = tuple(p + self._split for p in self._prefixes)
+        self._recipients_label = fold(profile.recipients.label.rstrip(":"))
+        self._specs: dict[tuple[tuple[str, ...], tuple[str, ...]], _Spec] = {}
 
     def add(self, rule: str, message: str, where: str, severity: Severity = "error") -> None:
         source = self.profile.audit.sources.get(rule, self.profile.source)
@@ -212,20 +227,17 @@ class _Audit:
         """Like check_style, where *para* may be any of *roles* (each property must fit one),
         as a body of any of *kinds* sets it (a signature block signs by its body's rules)."""
         rule = rule or ROLE_RULES[roles[0]]
-        label = f"{_LABELS.get(roles[0], roles[0].replace('_', ' '))} {_quote(para)}"
-        styles = [self.profile.style(r) for r in roles]
-        kind_list = list(kinds)
-        if kind_list:
-            signature = self.profile.signature
-            styles = [
-                signature.style_for(k, r, self.profile.style(r)) for r in roles for k in kind_list
-            ]
+        spec = self.spec(tuple(roles), tuple(kinds))
         runs = para.text_runs()
         if not runs:
             return
+
+        def label() -> str:
+            return f"{_LABELS.get(roles[0], roles[0].replace('_', ' '))} {_quote(para)}"
+
         checks = set(what)
         if "size" in checks:
-            allowed = self.sizes_allowed(*roles) + [(s.size, s.size) for s in styles]
+            allowed = spec.allowed
             bad = sorted(
                 s
                 for s in para.sizes()
@@ -236,7 +248,7 @@ class _Audit:
                 high = max(hi for _, hi in allowed)
                 self.add(
                     rule,
-                    f"{label} is {bad[0]:g} pt; the rule is {_span(low, high, 'pt')}",
+                    f"{label()} is {bad[0]:g} pt; the rule is {_span(low, high, 'pt')}",
                     para.where,
                 )
         for flag, yes, no in (
@@ -247,14 +259,35 @@ class _Audit:
             if flag not in checks:
                 continue
             values = {getattr(r, flag) for r in runs}
-            wanted = {getattr(s, flag) for s in styles}
+            wanted = spec.wanted[flag]
             if len(values) > 1 or not values <= wanted:
-                self.add(rule, f"{label} {yes if True in wanted else no}", para.where)
+                self.add(rule, f"{label()} {yes if True in wanted else no}", para.where)
         if "align" in checks and not any(
-            _same_align(para.align, s.align.value, strict=strict_align) for s in styles
+            _same_align(para.align, a, strict=strict_align) for a in spec.aligns
         ):
-            shown = " or ".join(sorted({s.align.value for s in styles}))
-            self.add(rule, f"{label} must be aligned {shown}", para.where)
+            shown = " or ".join(sorted(set(spec.aligns)))
+            self.add(rule, f"{label()} must be aligned {shown}", para.where)
+
+    def spec(self, roles: tuple[str, ...], kinds: tuple[str, ...]) -> _Spec:
+        """What check_against wants of a paragraph that may be any of *roles* (as a body of
+        any of *kinds* sets them), worked out once per audit."""
+        found = self._specs.get((roles, kinds))
+        if found is None:
+            styles = [self.profile.style(r) for r in roles]
+            if kinds:
+                signature = self.profile.signature
+                styles = [
+                    signature.style_for(k, r, self.profile.style(r)) for r in roles for k in kinds
+                ]
+            found = self._specs[(roles, kinds)] = _Spec(
+                self.sizes_allowed(*roles) + [(s.size, s.size) for s in styles],
+                {
+                    flag: {getattr(s, flag) for s in styles}
+                    for flag in ("bold", "italic", "underline")
+                },
+                [s.align.value for s in styles],
+            )
+        return found
 
     # -- page ------------------------------------------------------------------------------------
 
@@ -571,20 +604,26 @@ class _Audit:
             problems.setdefault(kind, []).append(para)
 
         heading_ids = {id(p) for p in headings}
+        aligns = {s.align.value for s in styles}
+        own_indents = [s.first_line_indent_cm * 10 for s in styles]
+        own_between = min(s.space_after + s.space_before for s in styles)
+        spacing_ok: dict[tuple[str, float], bool] = {}
         for k, para in enumerate(paras):
             if id(para) not in heading_ids:  # headings are checked as headings, above
                 sizes = para.sizes()
                 if any(not any(lo - 0.01 <= s <= hi + 0.01 for lo, hi in allowed) for s in sizes):
                     note("size", para)
-                if not any(_same_align(para.align, s.align.value, strict=True) for s in styles):
+                if para.align not in aligns:  # strict: the same alignment, nothing else
                     note("align", para)
             if audit.first_line_indent_mm is not None and not _near_any(
-                para.first_line_mm,
-                audit.first_line_indent_mm,
-                [s.first_line_indent_cm * 10 for s in styles],
+                para.first_line_mm, audit.first_line_indent_mm, own_indents
             ):
                 note("indent", para)
-            if not _spacing_ok(para.line_spacing, audit, styles):
+            spacing = para.line_spacing
+            fits = spacing_ok.get(spacing)
+            if fits is None:
+                fits = spacing_ok[spacing] = _spacing_ok(spacing, audit, styles)
+            if not fits:
                 note("spacing", para)
             nxt = paras[k + 1] if k + 1 < len(paras) else None
             if (
@@ -592,8 +631,7 @@ class _Audit:
                 and nxt is not None
                 and nxt.index == para.index + 1
                 and para.space_after_pt + nxt.space_before_pt < audit.min_space_between_pt - 0.1
-                and para.space_after_pt + nxt.space_before_pt
-                < min(s.space_after + s.space_before for s in styles) - 0.1
+                and para.space_after_pt + nxt.space_before_pt < own_between - 0.1
             ):
                 note("between", para)
         low = min(lo for lo, _ in allowed)
@@ -626,23 +664,20 @@ class _Audit:
     # -- signatures ------------------------------------------------------------------------------
 
     def prefixes(self) -> set[str]:
-        return {p for kind in self.profile.signature.prefixes.values() for p in kind.values()}
+        return set(self._prefixes)
 
     def authority_split(self) -> str:
         """What separates the prefix from the body in an authority line (` ` by default)."""
-        fmt = self.profile.signature.line
-        between = fmt.split("{prefix}", 1)[-1].split("{of}", 1)[0]
-        return between or " "
+        return self._split
 
     def is_authority(self, para: Paragraph) -> bool:
         text = para.plain
         if not text or text != text.upper():
             return False
-        split = self.authority_split()
-        return any(text.startswith(p + split) or text == p for p in self.prefixes())
+        return text.startswith(self._authority_heads) or text in self._prefixes
 
     def is_recipients_label(self, para: Paragraph) -> bool:
-        label = fold(self.profile.recipients.label.rstrip(":"))
+        label = self._recipients_label
         return bool(label) and para.folded.startswith(label)
 
     def signatures(self, start: int) -> None:

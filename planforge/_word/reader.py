@@ -13,11 +13,13 @@ import functools
 import io
 import posixpath
 import re
+import threading
 import unicodedata
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast, overload
 
 from lxml import etree
 
@@ -52,6 +54,7 @@ def w(tag: str) -> str:
 
 _P, _R, _T, _TBL, _TR, _TC, _SDT = w("p"), w("r"), w("t"), w("tbl"), w("tr"), w("tc"), w("sdt")
 _PPR, _RPR, _VAL = w("pPr"), w("rPr"), w("val")
+_PSTYLE, _RSTYLE, _TABS, _NUMPR = w("pStyle"), w("rStyle"), w("tabs"), w("numPr")
 
 #: The hardened parser every part of a document from outside is read with.
 _PARSER = etree.XMLParser(
@@ -111,64 +114,192 @@ class Run:
     underline: bool
 
 
-@dataclass
+_Made = TypeVar("_Made")
+_T_co = TypeVar("_T_co")
+
+
+class _Lazy(Generic[_T_co]):
+    """An attribute worked out on first use by *compute*, which stores it (and any others it
+    works out on the way) in the instance's dict: later reads do not come here again."""
+
+    __slots__ = ("compute", "name")
+
+    def __init__(self, compute: Callable[[Any], None]) -> None:
+        self.compute = compute
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Lazy[_T_co]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T_co: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        self.compute(obj)
+        return obj.__dict__[self.name]
+
+
 class Paragraph:
-    """A paragraph with its effective formatting, where it stands, and its runs."""
+    """A paragraph with its effective formatting, where it stands, and its runs.
 
-    index: int  # document order among the paragraphs of its part (-1 in headers/footers)
-    where: str  # "paragraph 12", "table 1, row 2, cell 1: paragraph 7", "section 1 header"
-    text: str  # tabs as \t, line breaks as \n
-    runs: list[Run]
+    Where it stands is known when it is read; everything else (its runs, its formatting, its
+    tab stops, ...) is worked out from its element when first asked for, once.
+    """
+
+    #: document order among the paragraphs of its part (-1 in headers/footers)
+    index: int
+    #: "paragraph 12", "table 1, row 2, cell 1: paragraph 7", "section 1 header"
+    where: str
+    #: (table, row, column), 1-based, outermost table
+    cell: tuple[int, int, int] | None
+    element: Any
     style_id: str | None
-    align: str  # left, center, right, justify
-    first_line_mm: float  # negative: a hanging indent
-    left_mm: float
-    space_before_pt: float
-    space_after_pt: float
-    line_spacing: tuple[str, float]  # ("auto", lines) | ("exact", pt) | ("atLeast", pt)
-    border_top: bool
-    border_bottom: bool
-    has_line_shape: bool  # a drawn line (DrawingML or VML) anchored in the paragraph
-    has_page_field: bool
-    cell: tuple[int, int, int] | None  # (table, row, column), 1-based, outermost table
-    element: Any = field(repr=False)
     #: the label Word's automatic numbering shows before the text (`a)`, `-`, `1.1.`), or ''
-    auto_label: str = ""
+    auto_label: str
     #: what follows an automatic label: a tab, a space or nothing
-    label_suffix: str = ""
+    label_suffix: str
     #: the text box (1-based, document order) the paragraph is in, and the box's left edge
-    box: int | None = None
-    box_x_pt: float | None = None
+    box: int | None
+    box_x_pt: float | None
     #: the width its lines may take: its cell's less the cell margins (None outside tables)
-    width_pt: float | None = None
+    width_pt: float | None
+
+    def __init__(
+        self,
+        index: int,
+        where: str,
+        cell: tuple[int, int, int] | None,
+        element: Any,
+        style_id: str | None,
+        styles: StyleSheet,
+        ppr: dict[Any, Any] | None,
+        *,
+        auto_label: str = "",
+        label_suffix: str = "",
+        width_pt: float | None = None,
+    ) -> None:
+        self.index = index
+        self.where = where
+        self.cell = cell
+        self.element = element
+        self.style_id = style_id
+        self.auto_label = auto_label
+        self.label_suffix = label_suffix
+        self.box = None
+        self.box_x_pt = None
+        self.width_pt = width_pt
+        self._styles = styles
+        self._ppr = ppr  # the first child of each tag of its w:pPr
+
+    def __repr__(self) -> str:
+        return f"Paragraph(index={self.index}, where={self.where!r}, text={self.text!r})"
+
+    # -- worked out on first use -----------------------------------------------------------------
+
+    def _read_runs(self) -> None:
+        styles, style_id = self._styles, self.style_id
+        runs = []
+        for r in _runs_of(self.element):
+            rpr = _child(r, _RPR)
+            if rpr is None:
+                resolved = styles.style_run(style_id, None)
+            else:
+                kids = _kids(rpr)
+                rstyle = kids.get(_RSTYLE)
+                char_style = rstyle.get(_VAL) if rstyle is not None else None
+                resolved = styles._run_props(kids).under(styles.style_run(style_id, char_style))
+            runs.append(
+                Run(
+                    _run_text(r),
+                    resolved.font,
+                    resolved.size if resolved.size is not None else 10.0,
+                    bool(resolved.bold),
+                    bool(resolved.italic),
+                    bool(resolved.underline),
+                )
+            )
+        own = self.__dict__
+        own["runs"] = runs
+        own["text"] = "".join(r.text for r in runs)
+        own["_text_runs"] = [r for r in runs if r.text.strip()]
+
+    def _read_props(self) -> None:
+        styles = self._styles
+        own = styles._para_props(self._ppr) if self._ppr is not None else _NO_PARA_PROPS
+        if own is _NO_PARA_PROPS:  # formatted by its style alone: looked up once per style
+            look = styles.style_look(self.style_id)
+        else:
+            look = _look(own.under(styles.style_para(self.style_id)))
+        self.__dict__.update(zip(_LOOK, look, strict=True))
+
+    def _read_line_shape(self) -> None:
+        self.__dict__["has_line_shape"] = _has_line_shape(self.element)
+
+    def _read_page_field(self) -> None:
+        self.__dict__["has_page_field"] = _has_page_field(self.element)
+
+    def _read_style_name(self) -> None:
+        self.__dict__["style_name"] = self._styles.name_of(self.style_id)
+
+    def _read_tabs(self) -> None:
+        ppr = self._ppr
+        own_tabs = ppr.get(_TABS) if ppr is not None else None
+        tabs = (
+            _tab_stops(own_tabs) if own_tabs is not None else self._styles.style_tabs(self.style_id)
+        )
+        self.__dict__["tab_stops_pt"] = tuple(t / 20 for t in tabs)
+
+    def _read_plain(self) -> None:
+        # what re.sub(r"\s+", " ", text).strip() gives: str.split() splits where \s matches
+        self.__dict__["plain"] = " ".join(self.text.split())
+
+    def _read_folded(self) -> None:
+        self.__dict__["folded"] = fold(self.text)
+
+    def _read_normal(self) -> None:
+        self.__dict__["normal"] = tone_normal(self.text)
+
+    def _read_numbered(self) -> None:
+        text = self.text
+        if self.auto_label:
+            text = f"{self.auto_label}{self.label_suffix or ' '}{text}"
+        self.__dict__["numbered_text"] = text
+
+    #: tabs as \t, line breaks as \n
+    text: _Lazy[str] = _Lazy(_read_runs)
+    runs: _Lazy[list[Run]] = _Lazy(_read_runs)
+    _text_runs: _Lazy[list[Run]] = _Lazy(_read_runs)
+    #: left, center, right, justify
+    align: _Lazy[str] = _Lazy(_read_props)
+    #: negative: a hanging indent
+    first_line_mm: _Lazy[float] = _Lazy(_read_props)
+    left_mm: _Lazy[float] = _Lazy(_read_props)
+    space_before_pt: _Lazy[float] = _Lazy(_read_props)
+    space_after_pt: _Lazy[float] = _Lazy(_read_props)
+    #: ("auto", lines) | ("exact", pt) | ("atLeast", pt)
+    line_spacing: _Lazy[tuple[str, float]] = _Lazy(_read_props)
+    border_top: _Lazy[bool] = _Lazy(_read_props)
+    border_bottom: _Lazy[bool] = _Lazy(_read_props)
+    #: a drawn line (DrawingML or VML) anchored in the paragraph
+    has_line_shape: _Lazy[bool] = _Lazy(_read_line_shape)
+    has_page_field: _Lazy[bool] = _Lazy(_read_page_field)
     #: the name of its paragraph style (`PF Issuer`, `Heading 1`, ...)
-    style_name: str = ""
+    style_name: _Lazy[str] = _Lazy(_read_style_name)
     #: the positions (pt from the left indent) of its own tab stops, and the default interval
-    tab_stops_pt: tuple[float, ...] = ()
-
-    @functools.cached_property
-    def plain(self) -> str:
-        return re.sub(r"\s+", " ", self.text).strip()
-
-    @functools.cached_property
-    def folded(self) -> str:
-        return fold(self.text)
-
-    @functools.cached_property
-    def normal(self) -> str:
-        """Upper case with its diacritics, tone marks placed alike (`SỐ` is not `SỞ`)."""
-        return tone_normal(self.text)
+    tab_stops_pt: _Lazy[tuple[float, ...]] = _Lazy(_read_tabs)
+    plain: _Lazy[str] = _Lazy(_read_plain)
+    folded: _Lazy[str] = _Lazy(_read_folded)
+    #: upper case with its diacritics, tone marks placed alike (`SỐ` is not `SỞ`)
+    normal: _Lazy[str] = _Lazy(_read_normal)
+    #: the text as a reader sees it: an automatic label, then the typed text
+    numbered_text: _Lazy[str] = _Lazy(_read_numbered)
 
     @property
     def is_empty(self) -> bool:
         return not self.plain
-
-    @functools.cached_property
-    def numbered_text(self) -> str:
-        """The text as a reader sees it: an automatic label, then the typed text."""
-        if not self.auto_label:
-            return self.text
-        return f"{self.auto_label}{self.label_suffix or ' '}{self.text}"
 
     @property
     def container(self) -> tuple[int, ...] | None:
@@ -180,10 +311,10 @@ class Paragraph:
         return None
 
     def text_runs(self) -> list[Run]:
-        return [r for r in self.runs if r.text.strip()]
+        return list(self._text_runs)
 
     def sizes(self) -> set[float]:
-        return {r.size for r in self.text_runs()}
+        return {r.size for r in self._text_runs}
 
 
 @dataclass
@@ -251,6 +382,22 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _child(el: Any, tag: str) -> Any:
+    """el.find(tag) for a plain tag: its first child *tag* (a loop beats lxml's find)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _kids(el: Any) -> dict[Any, Any]:
+    """The first child of each tag of *el* (what el.find(tag) gives, for every tag at once)."""
+    out: dict[Any, Any] = {}
+    for child in el:
+        out.setdefault(child.tag, child)
+    return out
+
+
 @dataclass(frozen=True)
 class _RunProps:
     font: str | None = None
@@ -283,11 +430,18 @@ class _ParaProps:
     border_bottom: bool | None = None
 
     def under(self, other: _ParaProps) -> _ParaProps:
+        if self is _NO_PARA_PROPS:
+            return other
         return _ParaProps(
-            *(
-                mine if mine is not None else theirs
-                for mine, theirs in zip(self.values(), other.values(), strict=True)
-            )
+            self.align if self.align is not None else other.align,
+            self.first_line if self.first_line is not None else other.first_line,
+            self.left if self.left is not None else other.left,
+            self.before if self.before is not None else other.before,
+            self.after if self.after is not None else other.after,
+            self.line if self.line is not None else other.line,
+            self.line_rule if self.line_rule is not None else other.line_rule,
+            self.border_top if self.border_top is not None else other.border_top,
+            self.border_bottom if self.border_bottom is not None else other.border_bottom,
         )
 
     def values(self) -> tuple[Any, ...]:
@@ -303,6 +457,18 @@ class _ParaProps:
             self.border_bottom,
         )
 
+
+_NO_PARA_PROPS = _ParaProps()
+_NO_RUN_PROPS = _RunProps()
+_SZ, _U, _B, _I, _RFONTS = w("sz"), w("u"), w("b"), w("i"), w("rFonts")
+_ASCII_THEME, _HANSI_THEME, _ASCII, _HANSI = (
+    w("asciiTheme"), w("hAnsiTheme"), w("ascii"), w("hAnsi")
+)  # fmt: skip
+_JC_TAG, _IND, _SPACING, _PBDR, _TOP, _BOTTOM = (
+    w("jc"), w("ind"), w("spacing"), w("pBdr"), w("top"), w("bottom")
+)  # fmt: skip
+_LEFT, _START, _HANGING, _FIRST_LINE = w("left"), w("start"), w("hanging"), w("firstLine")
+_BEFORE, _AFTER, _LINE, _LINE_RULE = w("before"), w("after"), w("line"), w("lineRule")
 
 _JC = {
     "both": "justify",
@@ -342,76 +508,96 @@ class StyleSheet:
         self._default_para = self.para_props(default_ppr)
         self._runs: dict[tuple[str | None, str | None], _RunProps] = {}
         self._paras: dict[str | None, _ParaProps] = {}
+        self._chains: dict[str | None, list[Any]] = {}
+        self._numbering: dict[str | None, tuple[str | None, int | None]] = {}
+        self._tabs: dict[str | None, tuple[float, ...]] = {}
+        self._names: dict[str | None, str] = {}
+        self._looks: dict[str | None, tuple[Any, ...]] = {}
 
     # one element's own properties ------------------------------------------------------------
 
     def run_props(self, rpr: Any) -> _RunProps:
         if rpr is None:
-            return _RunProps()
+            return _NO_RUN_PROPS
+        return self._run_props(_kids(rpr))
+
+    def _run_props(self, kids: dict[Any, Any]) -> _RunProps:
         size = None
-        sz = rpr.find(w("sz"))
+        sz = kids.get(_SZ)
         if sz is not None:
             half_points = _number(sz.get(_VAL))
             size = half_points / 2 if half_points is not None and half_points > 0 else None
         underline = None
-        u = rpr.find(w("u"))
+        u = kids.get(_U)
         if u is not None:
             underline = str(u.get(_VAL, "single")).lower() not in ("none", "0", "false")
         return _RunProps(
-            self._font(rpr.find(w("rFonts"))),
+            self._font(kids.get(_RFONTS)),
             size,
-            _on(rpr.find(w("b"))),
-            _on(rpr.find(w("i"))),
+            _on(kids.get(_B)),
+            _on(kids.get(_I)),
             underline,
         )
 
     def _font(self, rfonts: Any) -> str | None:
         if rfonts is None:
             return None
-        theme = rfonts.get(w("asciiTheme")) or rfonts.get(w("hAnsiTheme"))
+        theme = rfonts.get(_ASCII_THEME) or rfonts.get(_HANSI_THEME)
         if theme:
             return self.theme.get("major" if theme.startswith("major") else "minor")
-        name: str | None = rfonts.get(w("ascii")) or rfonts.get(w("hAnsi"))
+        name: str | None = rfonts.get(_ASCII) or rfonts.get(_HANSI)
         return name
 
     def para_props(self, ppr: Any) -> _ParaProps:
         if ppr is None:
-            return _ParaProps()
+            return _NO_PARA_PROPS
+        return self._para_props(_kids(ppr))
+
+    def _para_props(self, kids: dict[Any, Any]) -> _ParaProps:
         align = first = left = before = after = line = rule = None
-        jc = ppr.find(w("jc"))
+        jc = kids.get(_JC_TAG)
         if jc is not None:
             align = _JC.get(str(jc.get(_VAL)))
-        ind = ppr.find(w("ind"))
+        ind = kids.get(_IND)
         if ind is not None:
-            left = _number(ind.get(w("left"), ind.get(w("start"))))
-            hanging = _number(ind.get(w("hanging")))
-            first = -hanging if hanging is not None else _number(ind.get(w("firstLine")))
-        spacing = ppr.find(w("spacing"))
+            left = _number(ind.get(_LEFT, ind.get(_START)))
+            hanging = _number(ind.get(_HANGING))
+            first = -hanging if hanging is not None else _number(ind.get(_FIRST_LINE))
+        spacing = kids.get(_SPACING)
         if spacing is not None:
-            before = _number(spacing.get(w("before")))
-            after = _number(spacing.get(w("after")))
-            line = _number(spacing.get(w("line")))
-            rule = spacing.get(w("lineRule")) if line is not None else None
+            before = _number(spacing.get(_BEFORE))
+            after = _number(spacing.get(_AFTER))
+            line = _number(spacing.get(_LINE))
+            rule = spacing.get(_LINE_RULE) if line is not None else None
             if line is not None and rule is None:
                 rule = "auto"
         top = bottom = None
-        borders = ppr.find(w("pBdr"))
+        borders = kids.get(_PBDR)
         if borders is not None:
-            top = _border(borders.find(w("top")))
-            bottom = _border(borders.find(w("bottom")))
+            top = _border(borders.find(_TOP))
+            bottom = _border(borders.find(_BOTTOM))
+        if jc is None and ind is None and spacing is None and borders is None:
+            return _NO_PARA_PROPS
         return _ParaProps(align, first, left, before, after, line, rule, top, bottom)
 
     # through the chains ----------------------------------------------------------------------
 
-    def _chain(self, style_id: str | None) -> Iterator[Any]:
-        """A style and each style it is based on, nearest first."""
+    def _chain(self, style_id: str | None) -> list[Any]:
+        """A style and each style it is based on, nearest first (worked out once per style)."""
+        found = self._chains.get(style_id)
+        if found is not None:
+            return found
+        chain = []
         seen: set[str] = set()
-        while style_id and style_id in self.by_id and style_id not in seen:
-            seen.add(style_id)
-            style = self.by_id[style_id]
-            yield style
+        sid = style_id
+        while sid and sid in self.by_id and sid not in seen:
+            seen.add(sid)
+            style = self.by_id[sid]
+            chain.append(style)
             based = style.find(w("basedOn"))
-            style_id = based.get(_VAL) if based is not None else None
+            sid = based.get(_VAL) if based is not None else None
+        self._chains[style_id] = chain
+        return chain
 
     def style_run(self, para_style: str | None, char_style: str | None) -> _RunProps:
         """Run properties from a character style and a paragraph style, over the defaults."""
@@ -436,6 +622,13 @@ class StyleSheet:
             found = self._paras[para_style] = props.under(self._default_para)
         return found
 
+    def style_look(self, style_id: str | None) -> tuple[Any, ...]:
+        """What a paragraph of the style with no formatting of its own looks like (_LOOK)."""
+        found = self._looks.get(style_id)
+        if found is None:
+            found = self._looks[style_id] = _look(self.style_para(style_id))
+        return found
+
     def style_size_bold(self, style_id: str) -> tuple[float, bool]:
         """The size and boldness a paragraph style gives its text."""
         props = self.style_run(style_id, None)
@@ -443,6 +636,12 @@ class StyleSheet:
 
     def style_numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         """The list (numId) and level a paragraph style numbers its paragraphs with."""
+        found = self._numbering.get(style_id)
+        if found is None:
+            found = self._numbering[style_id] = self._style_numbering(style_id)
+        return found
+
+    def _style_numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         num_id = ilvl = None
         for style in self._chain(style_id):
             num = style.find(f"{_PPR}/{w('numPr')}")
@@ -458,16 +657,55 @@ class StyleSheet:
 
     def style_tabs(self, style_id: str | None) -> tuple[float, ...]:
         """Tab stops (twips) of the nearest style in the chain that sets some."""
-        for style in self._chain(style_id):
-            tabs = style.find(f"{_PPR}/{w('tabs')}")
-            if tabs is not None:
-                return _tab_stops(tabs)
-        return ()
+        found = self._tabs.get(style_id)
+        if found is None:
+            found = ()
+            for style in self._chain(style_id):
+                tabs = style.find(f"{_PPR}/{_TABS}")
+                if tabs is not None:
+                    found = _tab_stops(tabs)
+                    break
+            self._tabs[style_id] = found
+        return found
 
     def name_of(self, style_id: str | None) -> str:
-        style = self.by_id.get(style_id or "")
-        name = style.find(w("name")) if style is not None else None
-        return str(name.get(_VAL, "")) if name is not None else ""
+        found = self._names.get(style_id)
+        if found is None:
+            style = self.by_id.get(style_id or "")
+            name = style.find(w("name")) if style is not None else None
+            found = self._names[style_id] = str(name.get(_VAL, "")) if name is not None else ""
+        return found
+
+
+#: The attributes of a Paragraph its paragraph properties give, in the order _look gives them.
+_LOOK = (
+    "align",
+    "first_line_mm",
+    "left_mm",
+    "space_before_pt",
+    "space_after_pt",
+    "line_spacing",
+    "border_top",
+    "border_bottom",
+)
+
+
+def _look(props: _ParaProps) -> tuple[Any, ...]:
+    """The values of _LOOK for paragraph properties *props*."""
+    if props.line is None or props.line_rule in (None, "auto"):
+        spacing = ("auto", (props.line or 240) / 240)
+    else:
+        spacing = (str(props.line_rule), props.line / 20)
+    return (
+        props.align or "left",
+        _twips_mm(props.first_line),
+        _twips_mm(props.left),
+        (props.before or 0) / 20,
+        (props.after or 0) / 20,
+        spacing,
+        bool(props.border_top),
+        bool(props.border_bottom),
+    )
 
 
 def _tab_stops(tabs: Any) -> tuple[float, ...]:
@@ -497,7 +735,8 @@ _SDT_CONTENT = w("sdtContent")
 
 
 def _runs_of(p: Any) -> Iterator[Any]:
-    stack = list(reversed(list(p)))
+    stack = list(p)
+    stack.reverse()
     while stack:
         el = stack.pop()
         if el.tag == _R:
@@ -633,8 +872,16 @@ class _Numbering:
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.started: set[str] = set()
-        if root is None:
-            return
+        if root is not None:
+            self._read(root)
+
+    def fresh(self) -> _Numbering:
+        """The same lists, with nothing counted yet (for another document)."""
+        again = _Numbering(None)
+        again.abstract, again.nums = self.abstract, self.nums
+        return again
+
+    def _read(self, root: Any) -> None:
         for abstract in root.iter(w("abstractNum")):
             levels: dict[int, _Level] = {}
             for lvl in abstract.findall(w("lvl")):
@@ -706,6 +953,17 @@ def _read_level(lvl: Any) -> _Level:
     return level
 
 
+#: What _has_line_shape, _has_page_field and _text_boxes look for in a paragraph.
+_DRAWN = (
+    f"{{{A}}}prstGeom",
+    f"{{{V}}}line",
+    f"{{{V}}}shape",
+    w("instrText"),
+    w("fldSimple"),
+    _TXBX,
+)
+
+
 def _has_line_shape(p: Any) -> bool:
     for el in p.iter(f"{{{A}}}prstGeom", f"{{{V}}}line", f"{{{V}}}shape"):
         if el.tag == f"{{{A}}}prstGeom":
@@ -734,6 +992,8 @@ class _Reader:
         self.styles = styles
         self.numbering = numbering or _Numbering(None)
         self.boxes = 0
+        #: whether the part being read may hold drawings, fields or text boxes (_MAY_DRAW)
+        self.drawn = True
 
     def paragraph(
         self,
@@ -743,70 +1003,35 @@ class _Reader:
         cell: tuple[int, int, int] | None,
         width_pt: float | None = None,
     ) -> Paragraph:
-        ppr = p.find(_PPR)
+        ppr_el = _child(p, _PPR)
+        ppr = _kids(ppr_el) if ppr_el is not None else None
         style_id = None
         if ppr is not None:
-            pstyle = ppr.find(w("pStyle"))
+            pstyle = ppr.get(_PSTYLE)
             if pstyle is not None:
                 style_id = pstyle.get(_VAL)
         if style_id is None:
             style_id = self.styles.default_paragraph
+        # labels are counted in document order, so they are worked out as the paragraphs are
         auto_label, suffix = self.label(ppr, style_id)
-        own_tabs = ppr.find(w("tabs")) if ppr is not None else None
-        tabs = _tab_stops(own_tabs) if own_tabs is not None else self.styles.style_tabs(style_id)
-        props = self.styles.para_props(ppr).under(self.styles.style_para(style_id))
-        runs = []
-        for r in _runs_of(p):
-            rpr = r.find(_RPR)
-            char_style = None
-            if rpr is not None:
-                rstyle = rpr.find(w("rStyle"))
-                if rstyle is not None:
-                    char_style = rstyle.get(_VAL)
-            resolved = self.styles.run_props(rpr).under(self.styles.style_run(style_id, char_style))
-            runs.append(
-                Run(
-                    _run_text(r),
-                    resolved.font,
-                    resolved.size if resolved.size is not None else 10.0,
-                    bool(resolved.bold),
-                    bool(resolved.italic),
-                    bool(resolved.underline),
-                )
-            )
-        if props.line is None or props.line_rule in (None, "auto"):
-            spacing = ("auto", (props.line or 240) / 240)
-        else:
-            spacing = (str(props.line_rule), props.line / 20)
         return Paragraph(
             index,
             where,
-            "".join(r.text for r in runs),
-            runs,
-            style_id,
-            props.align or "left",
-            _twips_mm(props.first_line),
-            _twips_mm(props.left),
-            (props.before or 0) / 20,
-            (props.after or 0) / 20,
-            spacing,
-            bool(props.border_top),
-            bool(props.border_bottom),
-            _has_line_shape(p),
-            _has_page_field(p),
             cell,
             p,
+            style_id,
+            self.styles,
+            ppr,
             auto_label=auto_label,
             label_suffix=suffix,
             width_pt=width_pt,
-            style_name=self.styles.name_of(style_id),
-            tab_stops_pt=tuple(t / 20 for t in tabs),
         )
 
-    def label(self, ppr: Any, style_id: str | None) -> tuple[str, str]:
-        """The automatic label of a paragraph (numbering set on it or by its style)."""
+    def label(self, ppr: dict[Any, Any] | None, style_id: str | None) -> tuple[str, str]:
+        """The automatic label of a paragraph (numbering set on it or by its style); *ppr*:
+        the first child of each tag of its w:pPr."""
         num_id, ilvl = self.styles.style_numbering(style_id)
-        num = ppr.find(w("numPr")) if ppr is not None else None
+        num = ppr.get(_NUMPR) if ppr is not None else None
         if num is not None:
             found = num.find(w("numId"))
             if found is not None:
@@ -836,8 +1061,14 @@ class _Reader:
         for child in container:
             tag = child.tag
             if tag == _P:
-                label = f"{where}paragraph {len(out) + 1}"
-                out.append(self.paragraph(child, len(out), label, cell, width))
+                para = self.paragraph(
+                    child, len(out), f"{where}paragraph {len(out) + 1}", cell, width
+                )
+                out.append(para)
+                if not self.drawn or next(child.iter(*_DRAWN), None) is None:
+                    # nothing drawn, no field, no text box in it: what the lazy reads would say
+                    para.__dict__["has_line_shape"] = para.__dict__["has_page_field"] = False
+                    continue
                 for content, left in _text_boxes(child):
                     self.boxes += 1
                     box = self.boxes
@@ -940,31 +1171,108 @@ class _Package:
                 "is not a Word document (.docx is a zip archive)", file=name
             ) from exc
 
-    def xml(self, part: str) -> Any | None:
+    def blob(self, part: str) -> bytes | None:
         if part not in self.names:
             return None
         try:
-            blob = self.zip.read(part)
+            return self.zip.read(part)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise TemplateError(f"part {part} cannot be read ({exc})", file=self.name) from exc
-        return parse_xml(blob, part=part, name=self.name)
+
+    def xml(self, part: str) -> Any | None:
+        blob = self.blob(part)
+        return None if blob is None else parse_xml(blob, part=part, name=self.name)
+
+    def read_once(self, kind: str, part: str | None, make: Callable[[Any], _Made]) -> _Made:
+        """*make* of the parsed *part* (None when absent), shared by documents whose part has
+        the same bytes: a document's styles, theme, settings and lists are worked out once
+        for all the documents made from one template."""
+        blob = self.blob(part) if part is not None else None
+        if blob is None:
+            return make(None)
+        if len(blob) > _SHARED_MAX_BYTES:
+            return make(parse_xml(blob, part=str(part), name=self.name))
+        key = (kind, blob)
+        with _shared_lock:
+            found = _shared.get(key)
+            if found is not None:
+                _shared.move_to_end(key)
+                return cast(_Made, found)
+        made = make(parse_xml(blob, part=str(part), name=self.name))
+        with _shared_lock:
+            _shared[key] = made
+            while len(_shared) > _SHARED_SIZE:
+                _shared.popitem(last=False)
+        return made
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """{id: (type, target part)} of *part*'s internal relationships."""
         folder, base = posixpath.split(part)
-        root = self.xml(posixpath.join(folder, "_rels", f"{base}.rels"))
-        out: dict[str, tuple[str, str]] = {}
-        if root is None:
-            return out
-        for rel in root.iter(f"{{{_PKG_RELS}}}Relationship"):
-            if str(rel.get("TargetMode", "")).lower() == "external":
-                continue
-            target = str(rel.get("Target", ""))
-            resolved = posixpath.normpath(
-                target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-            )
-            out[str(rel.get("Id"))] = (str(rel.get("Type", "")), resolved)
+        return self.read_once(
+            f"relationships of {folder}",
+            posixpath.join(folder, "_rels", f"{base}.rels"),
+            lambda root: _relationships(root, folder),
+        )
+
+    def part_xml(self, part: str) -> tuple[Any | None, bool]:
+        """The root of *part*, and whether it may hold drawings, fields or text boxes."""
+        blob = self.blob(part)
+        if blob is None:
+            return None, False
+        root = parse_xml(blob, part=part, name=self.name)
+        # the bytes tell only when they are the text (UTF-8, or ASCII, as Word writes)
+        encoding = str(root.getroottree().docinfo.encoding or "").upper()
+        if encoding not in ("UTF-8", "UTF8", "US-ASCII", "ASCII"):
+            return root, True
+        return root, _MAY_DRAW.search(blob) is not None
+
+
+#: A start tag _DRAWN looks for, by its local name (any prefix): where none is in a part's
+#: bytes, no paragraph of it has any, and the reader does not look for them paragraph by
+#: paragraph. (A name in a comment or in text only makes the reader look.)
+_MAY_DRAW = re.compile(
+    rb"<(?:[^\s<>/:!?]+:)?(?:prstGeom|line|shape|instrText|fldSimple|txbxContent)[\s/>]"
+)
+
+
+def _relationships(root: Any | None, folder: str) -> dict[str, tuple[str, str]]:
+    """{id: (type, target part)} of the internal relationships in *root* (a .rels part)."""
+    out: dict[str, tuple[str, str]] = {}
+    if root is None:
         return out
+    for rel in root.iter(f"{{{_PKG_RELS}}}Relationship"):
+        if str(rel.get("TargetMode", "")).lower() == "external":
+            continue
+        target = str(rel.get("Target", ""))
+        resolved = posixpath.normpath(
+            target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        )
+        out[str(rel.get("Id"))] = (str(rel.get("Type", "")), resolved)
+    return out
+
+
+#: What read_once keeps: (kind, part bytes) -> what was made of them.
+_shared: OrderedDict[tuple[str, bytes], Any] = OrderedDict()
+_shared_lock = threading.Lock()
+_SHARED_SIZE = 32
+_SHARED_MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Settings:
+    mirror_margins: bool = False
+    default_tab_pt: float = 36.0
+
+
+def _settings(settings: Any | None) -> _Settings:
+    if settings is None:
+        return _Settings()
+    default_tab = 36.0
+    tab = settings.find(w("defaultTabStop"))
+    value = _number(tab.get(_VAL)) if tab is not None else None
+    if value:
+        default_tab = value / 20
+    return _Settings(_on(settings.find(w("mirrorMargins"))) is True, default_tab)
 
 
 def read_document(data: bytes, *, name: str = "document") -> WordDocument:
@@ -978,29 +1286,27 @@ def read_document(data: bytes, *, name: str = "document") -> WordDocument:
         ),
         "word/document.xml",
     )
-    document = package.xml(main)
+    document, drawn = package.part_xml(main)
     if document is None or document.find(w("body")) is None:
         raise TemplateError("is not a Word document (no document body)", file=name)
     rels = package.relationships(main)
     by_type = {kind.rsplit("/", 1)[-1]: target for kind, target in rels.values()}
-    theme = package.xml(by_type["theme"]) if "theme" in by_type else None
-    styles = StyleSheet(
-        package.xml(by_type["styles"]) if "styles" in by_type else None, _theme_fonts(theme)
+    theme = package.read_once("theme", by_type.get("theme"), _theme_fonts)
+    styles = package.read_once(
+        f"styles {sorted(theme.items())}",
+        by_type.get("styles"),
+        lambda root: StyleSheet(root, theme),
     )
-    settings = package.xml(by_type["settings"]) if "settings" in by_type else None
-    mirror = settings is not None and _on(settings.find(w("mirrorMargins"))) is True
-    default_tab = 36.0
-    if settings is not None:
-        tab = settings.find(w("defaultTabStop"))
-        value = _number(tab.get(_VAL)) if tab is not None else None
-        if value:
-            default_tab = value / 20
-    numbering = _Numbering(package.xml(by_type["numbering"]) if "numbering" in by_type else None)
-    reader = _Reader(styles, numbering)
+    settings = package.read_once("settings", by_type.get("settings"), _settings)
+    numbering = package.read_once("numbering", by_type.get("numbering"), _Numbering)
+    reader = _Reader(styles, numbering.fresh())
+    reader.drawn = drawn
     body = document.find(w("body"))
     paragraphs = reader.blocks(body, "")
     sections = _sections(body, package, rels, reader)
-    return WordDocument(name, paragraphs, sections, mirror, styles, default_tab)
+    return WordDocument(
+        name, paragraphs, sections, settings.mirror_margins, styles, settings.default_tab_pt
+    )
 
 
 def _theme_fonts(theme: Any) -> dict[str, str]:
@@ -1032,7 +1338,7 @@ def _sections(
         for kind in ("header", "footer"):
             for ref in sect.findall(w(f"{kind}Reference")):
                 target = rels.get(str(ref.get(f"{{{R}}}id")))
-                root = package.xml(target[1]) if target else None
+                root, reader.drawn = package.part_xml(target[1]) if target else (None, True)
                 if root is None:
                     continue
                 label = f"section {n} {ref.get(w('type'), 'default')} {kind}"
