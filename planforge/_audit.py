@@ -6,11 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._errors import TemplateError
-from ._files import InputFileError, read_input
+from ._files import read_word_file
 from ._findings import Finding
-
-#: Largest document `planforge check` reads (the same as a template).
-MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 
 if TYPE_CHECKING:
     from ._profiles import Profile
@@ -46,15 +43,8 @@ def audit_report(
     from ._word.audit import audit_with_profile
     from ._word.isolation import Limits, run_limited
 
-    name = "document"
-    if not isinstance(document, bytes):
-        name = str(document)
-        try:
-            document = read_input(document, limit=MAX_DOCUMENT_BYTES, what="Word document")
-        except InputFileError as exc:
-            raise TemplateError(str(exc), file=name) from exc
+    data, name = read_word_file(document, error=TemplateError)
     chosen = resolve_profile(profile)
-    data = document
     # a document from anyone is read in a child process, under the same limits as a template
     return run_limited(
         lambda: audit_with_profile(data, profile=chosen, name=name),

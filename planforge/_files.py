@@ -6,7 +6,12 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["InputFileError", "read_input"]
+from ._errors import DocumentError, TemplateError
+
+__all__ = ["MAX_DOCUMENT_BYTES", "InputFileError", "read_input", "read_word_file"]
+
+#: Largest Word document planforge reads (`check`, `import`, `reformat`): as large as a template.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 
 
 class InputFileError(Exception):
@@ -59,3 +64,16 @@ def _size(count: int) -> str:
     if count >= 1 << 10:
         return f"{count / (1 << 10):.0f} KiB"
     return f"{count} bytes"
+
+
+def read_word_file(
+    source: bytes | str | Path, *, error: type[DocumentError | TemplateError]
+) -> tuple[bytes, str]:
+    """A Word document given as bytes or as a path read as untrusted input, and the name
+    messages call it; a file that cannot be read raises *error* naming it."""
+    if isinstance(source, bytes):
+        return source, "document"
+    try:
+        return read_input(source, limit=MAX_DOCUMENT_BYTES, what="Word document"), str(source)
+    except InputFileError as exc:
+        raise error(str(exc), file=source) from exc

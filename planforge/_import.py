@@ -615,6 +615,14 @@ class _Importer:
                 "year",
             )
 
+    def is_recipients_label(self, text: str) -> bool:
+        """`Nơi nhận:` as any of the profiles spells it."""
+        folded = fold(text)
+        return any(
+            folded.startswith(fold(p.recipients.label).rstrip(":").strip())
+            for p in self.candidate_profiles()
+        )
+
     def candidate_profiles(self) -> list[Profile]:
         """The profiles whose number and date lines the header is read by: the given one
         first, then the built-in ones."""
@@ -728,7 +736,7 @@ class _Importer:
             text = _clean(piece)
             if not text:
                 continue
-            if fold(text).startswith("NOI NHAN"):
+            if self.is_recipients_label(text):
                 return True
             if _is_upper(text) and self.prefix_of(text, prefixes) is not None:
                 return True
@@ -1087,8 +1095,7 @@ class _Importer:
                 (
                     k
                     for k, s in enumerate(segments)
-                    if _pf_role(s.para)[0] == "recipients_label"
-                    or fold(s.text).startswith("NOI NHAN")
+                    if _pf_role(s.para)[0] == "recipients_label" or self.is_recipients_label(s.text)
                 ),
                 None,
             )
@@ -1125,6 +1132,13 @@ class _Importer:
     ) -> dict[str, Any]:
         fmt = self.profile.recipients
         markers = {fold(m): m for m in self.profile.reading.markers}
+        # the archive line as the profiles print it (`Lưu: VT`, `Lưu VT`), or typed `Lưu tại: VT`
+        templates = {p.recipients.archive for p in self.candidate_profiles()}
+        archive_patterns = [  # the document's own profile first, then the longest spellings
+            _format_pattern(t, {"holders": r"(?P<holders>.*?)"})
+            for t in [fmt.archive, *sorted(templates - {fmt.archive}, key=len, reverse=True)]
+        ]
+        archive_patterns.append(re.compile(r"^Lưu\s+tại\s*:?\s*(?P<holders>.*)$", re.I))
         marker_patterns = [
             re.compile(
                 r"^(?P<name>.+?)"
@@ -1154,7 +1168,7 @@ class _Importer:
                     text,
                     f"recipients.to[{len(to)}]",
                 )
-            archive_match = re.match(r"^Lưu(?:\s+tại)?\s*:?\s*(?P<holders>.*)$", text, re.I)
+            archive_match = next((m for r in archive_patterns if (m := r.match(text))), None)
             if archive_match and n >= len(items) - 2:
                 holders = archive_match.group("holders")
                 separator = fmt.archive_separator.strip() or ","
@@ -1614,9 +1628,6 @@ def read_plan_data(doc: WordDocument, *, profile: Profile | None = None) -> Docu
 
 # -- the API -------------------------------------------------------------------------------------
 
-#: Largest document `planforge import` reads (the same as a template).
-MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
-
 
 def _read_in_child(data: bytes, name: str, profile: Profile | None) -> DocumentReading:
     """Check the package, read it, and read the plan out of it (in the limited child)."""
@@ -1673,18 +1684,13 @@ def import_with_reading(
     from pydantic import ValidationError
 
     from ._errors import DocumentError
-    from ._files import InputFileError, read_input
+    from ._files import read_word_file
     from ._models import Plan
     from ._word.isolation import Limits, run_limited
 
-    if not isinstance(source, bytes):
-        name = str(source)
-        try:
-            source = read_input(source, limit=MAX_DOCUMENT_BYTES, what="Word document")
-        except InputFileError as exc:
-            raise DocumentError(str(exc), file=name) from exc
+    data, read_name = read_word_file(source, error=DocumentError)
+    name = read_name if not isinstance(source, bytes) else name
     chosen = resolve_profile(profile)
-    data = source
     reading = run_limited(
         lambda: _read_in_child(data, name, chosen),
         limits=limits or Limits(),

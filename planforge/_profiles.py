@@ -515,11 +515,14 @@ def _validate(data: Mapping[str, Any], *, file: Path | str | None) -> Profile:
 
 @functools.cache
 def _builtin_data() -> dict[str, dict[str, Any]]:
+    folder = resources.files("planforge").joinpath("profiles")
+    # the words of names and plans (`layout`, `reading`) are one file for every built-in
+    shared = load_yaml(folder.joinpath("shared", "words.yaml").read_text(encoding="utf-8"))
     out: dict[str, dict[str, Any]] = {}
-    for entry in resources.files("planforge").joinpath("profiles").iterdir():
+    for entry in folder.iterdir():
         if entry.name.endswith(".yaml"):
             data = load_yaml(entry.read_text(encoding="utf-8"))
-            out[data["name"]] = data
+            out[data["name"]] = _merge(shared, data)
     return out
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._errors import DocumentError, OutputError
-from ._files import InputFileError, read_input
+from ._files import read_word_file
 from ._findings import Finding
-from ._import import MAX_DOCUMENT_BYTES, import_with_reading
+from ._import import import_with_reading
 from ._output import write_atomic
 from ._profiles import Profile, load_profile, resolve_profile
 
@@ -80,20 +80,10 @@ def reformat_docx(
         )
     if output is not None and Path(output).exists() and not force:
         write_atomic(output, b"", force=False)  # raises: fail before the work, not after
-    if not isinstance(source, bytes):
-        try:  # read once here, so that what is imported is what is audited
-            data = read_input(source, limit=MAX_DOCUMENT_BYTES, what="Word document")
-        except InputFileError as exc:
-            raise DocumentError(str(exc), file=source) from exc
-    else:
-        data = source
+    # read once here, so that what is imported is what is audited
+    data, name = read_word_file(source, error=DocumentError)
     given = resolve_profile(profile)
-    plan, reading = import_with_reading(
-        data,
-        profile=given,
-        limits=limits,
-        name=str(source) if not isinstance(source, bytes) else "document",
-    )
+    plan, reading = import_with_reading(data, profile=given, limits=limits, name=name)
     chosen = given or load_profile(reading.profile)
     _, before = audit_report(data, profile=chosen, limits=limits)
     with Renderer(template=template, profile=chosen, check=True, limits=limits) as renderer:

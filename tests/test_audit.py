@@ -100,6 +100,16 @@ BREAKS = {
 }
 
 
+def _add_after(anchor: Any, text: str) -> None:
+    """A paragraph holding *text* typed right after the paragraph *anchor*."""
+    added = anchor.makeelement(qn("w:p"), {})
+    run = added.makeelement(qn("w:r"), {})
+    run.append(run.makeelement(qn("w:t"), {}))
+    run[0].text = text
+    added.append(run)
+    anchor.addnext(added)
+
+
 def _broken(source: Path, breaker: Callable[[Any], None]) -> bytes:
     doc = Document(str(source))
     breaker(doc)
@@ -453,21 +463,15 @@ def test_a_signed_copys_mark_does_not_hide_its_signature_block(
     still checked, and a wrong size in it still found."""
 
     def audited(mark: bool, small: bool) -> list[Finding]:
-        doc = Document(str(rendered_examples["thanh-hoa-2023"]))
-        position = _find(doc, lambda t: t == "PHÓ CHỦ TỊCH")
-        if small:
-            for run in _find(doc, lambda t: t.startswith("KT. CHỦ TỊCH")).iter(qn("w:r")):
-                rpr = run.get_or_add_rPr()
-                rpr.append(rpr.makeelement(qn("w:sz"), {qn("w:val"): "24"}))
-        if mark:
-            added = position.makeelement(qn("w:p"), {})
-            added.append(added.makeelement(qn("w:r"), {}))
-            added[0].append(added.makeelement(qn("w:t"), {}))
-            added[0][0].text = "(Đã ký)"
-            position.addnext(added)
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        return errors(audit_docx(buffer.getvalue()))
+        def change(doc: Any) -> None:
+            if small:
+                for run in _find(doc, lambda t: t.startswith("KT. CHỦ TỊCH")).iter(qn("w:r")):
+                    rpr = run.get_or_add_rPr()
+                    rpr.append(rpr.makeelement(qn("w:sz"), {qn("w:val"): "24"}))
+            if mark:
+                _add_after(_find(doc, lambda t: t == "PHÓ CHỦ TỊCH"), "(Đã ký)")
+
+        return errors(audit_docx(_broken(rendered_examples["thanh-hoa-2023"], change)))
 
     assert audited(mark=True, small=False) == []
     plain, marked = audited(mark=False, small=True), audited(mark=True, small=True)
@@ -480,18 +484,16 @@ def test_dashes_typed_under_a_state_summary_are_one_clear_finding(
 ) -> None:
     """A clerk types `-----------` under the summary of a state plan, where ND30 wants a drawn
     line: one finding that says so, not the dashes read as a line of the summary."""
-    doc = Document(str(rendered_examples["ke-hoach-lien-tich-3-co-quan"]))
-    summary_last = _find(doc, lambda t: t == "trong trường học năm 2026")
-    following = summary_last.getnext()
-    following.getparent().remove(following)  # planforge's drawn line under the summary
-    typed = summary_last.makeelement(qn("w:p"), {})
-    typed.append(typed.makeelement(qn("w:r"), {}))
-    typed[0].append(typed.makeelement(qn("w:t"), {}))
-    typed[0][0].text = "-----------"
-    summary_last.addnext(typed)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    found = [f for f in errors(audit_docx(buffer.getvalue())) if f.rule == "title"]
+
+    def typed_dashes(doc: Any) -> None:
+        summary_last = _find(doc, lambda t: t == "trong trường học năm 2026")
+        drawn = summary_last.getnext()
+        assert _text(drawn) == "", "planforge draws the line under the summary in a paragraph"
+        drawn.getparent().remove(drawn)
+        _add_after(summary_last, "-----------")
+
+    document = _broken(rendered_examples["ke-hoach-lien-tich-3-co-quan"], typed_dashes)
+    found = [f for f in errors(audit_docx(document)) if f.rule == "title"]
     assert [f.message for f in found] == [
         "`-----------` is typed under the summary; the rules want a solid line there (a "
         "paragraph border or a drawn line), not typed characters"

@@ -23,7 +23,7 @@ from .builder import (
     text_width_twips,
 )
 from .measure import text_width_pt
-from .ooxml import insert_in_order, order_table_properties
+from .ooxml import child_in_order, insert_in_order, order_table_properties, properties_of
 from .reader import StyleSheet
 
 __all__ = ["COLUMN_LOOP_TABLE", "break_rules", "fitted_lines", "lay_out", "mark_tables"]
@@ -63,14 +63,7 @@ def _style_id(p: Any) -> str:
 
 
 def _set_style(p: Any, style_id: str) -> None:
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = p.makeelement(qn("w:pPr"), {})
-        p.insert(0, ppr)
-    style = ppr.find(qn("w:pStyle"))
-    if style is None:
-        style = insert_in_order(ppr, ppr.makeelement(qn("w:pStyle"), {}))
-    style.set(qn("w:val"), style_id)
+    child_in_order(properties_of(p), "pStyle").set(qn("w:val"), style_id)
 
 
 def _lines(p: Any) -> list[str]:
@@ -142,30 +135,19 @@ def _cell_width(tc: Any) -> int | None:
 
 
 def _set_cell_width(tc: Any, twips: int) -> None:
-    tc_pr = tc.find(qn("w:tcPr"))
-    if tc_pr is None:
-        tc_pr = tc.makeelement(qn("w:tcPr"), {})
-        tc.insert(0, tc_pr)
-    tc_w = tc_pr.find(qn("w:tcW"))
-    if tc_w is None:
-        tc_w = insert_in_order(tc_pr, tc_pr.makeelement(qn("w:tcW"), {}))
+    tc_w = child_in_order(properties_of(tc), "tcW")
     tc_w.set(qn("w:w"), str(twips))
     tc_w.set(qn("w:type"), "dxa")
 
 
 def _set_span(tc: Any, span: int) -> None:
-    tc_pr = tc.find(qn("w:tcPr"))
-    if tc_pr is None:
-        tc_pr = tc.makeelement(qn("w:tcPr"), {})
-        tc.insert(0, tc_pr)
+    tc_pr = properties_of(tc)
     old = tc_pr.find(qn("w:gridSpan"))
     if span <= 1:
         if old is not None:
             tc_pr.remove(old)
         return
-    if old is None:
-        old = insert_in_order(tc_pr, tc_pr.makeelement(qn("w:gridSpan"), {}))
-    old.set(qn("w:val"), str(span))
+    child_in_order(tc_pr, "gridSpan").set(qn("w:val"), str(span))
 
 
 def _set_grid(tbl: Any, widths: list[int]) -> None:
@@ -389,13 +371,7 @@ class _Layout:
             available = self.container_width(p)
             length = min(measured, available) * rule.fraction
             indent = str(int(max(available - length, 0) / 2))
-            ppr = p.find(qn("w:pPr"))
-            if ppr is None:
-                ppr = p.makeelement(qn("w:pPr"), {})
-                p.insert(0, ppr)
-            ind = ppr.find(qn("w:ind"))
-            if ind is None:
-                ind = insert_in_order(ppr, ppr.makeelement(qn("w:ind"), {}))
+            ind = child_in_order(properties_of(p), "ind")
             ind.attrib.clear()
             ind.set(qn("w:left"), indent)
             ind.set(qn("w:right"), indent)
@@ -451,9 +427,7 @@ def _set_cell_margins(tbl: Any, twips: int) -> None:
     tbl_pr = tbl.find(qn("w:tblPr"))
     if tbl_pr is None:
         return
-    margins = tbl_pr.find(qn("w:tblCellMar"))
-    if margins is None:
-        margins = insert_in_order(tbl_pr, tbl_pr.makeelement(qn("w:tblCellMar"), {}))
+    margins = child_in_order(tbl_pr, "tblCellMar")
     for side in ("left", "right"):
         el = margins.makeelement(qn(f"w:{side}"), {qn("w:w"): str(twips), qn("w:type"): "dxa"})
         insert_in_order(margins, el)
@@ -475,25 +449,11 @@ def _empty_like(p: Any, style_id: str) -> Any:
 
 
 def _space_before(p: Any, points: float) -> None:
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = p.makeelement(qn("w:pPr"), {})
-        p.insert(0, ppr)
-    spacing = ppr.find(qn("w:spacing"))
-    if spacing is None:
-        spacing = insert_in_order(ppr, ppr.makeelement(qn("w:spacing"), {}))
-    spacing.set(qn("w:before"), str(int(points * 20)))
+    child_in_order(properties_of(p), "spacing").set(qn("w:before"), str(int(points * 20)))
 
 
 def _set_valign(tc: Any, value: str) -> None:
-    tc_pr = tc.find(qn("w:tcPr"))
-    if tc_pr is None:
-        tc_pr = tc.makeelement(qn("w:tcPr"), {})
-        tc.insert(0, tc_pr)
-    v_align = tc_pr.find(qn("w:vAlign"))
-    if v_align is None:
-        v_align = insert_in_order(tc_pr, tc_pr.makeelement(qn("w:vAlign"), {}))
-    v_align.set(qn("w:val"), value)
+    child_in_order(properties_of(tc), "vAlign").set(qn("w:val"), value)
 
 
 #: What a table's template text holds (spaces removed) -> the caption it gets.

@@ -11,7 +11,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-__all__ = ["insert_in_order", "order_table_properties"]
+__all__ = ["child_in_order", "insert_in_order", "order_table_properties", "properties_of"]
 
 
 def _sequence(*names: str) -> list[str]:
@@ -98,6 +98,28 @@ def insert_in_order(parent: Any, child: Any) -> Any:
     else:
         parent.append(child)
     return child
+
+
+#: The properties element each element carries as its first child.
+_PROPERTIES = {qn("w:p"): qn("w:pPr"), qn("w:tc"): qn("w:tcPr"), qn("w:r"): qn("w:rPr")}
+
+
+def properties_of(element: Any) -> Any:
+    """The `w:pPr` of a paragraph (`w:tcPr` of a cell, `w:rPr` of a run), made if missing."""
+    tag = _PROPERTIES[element.tag]
+    found = element.find(tag)
+    if found is None:
+        found = element.makeelement(tag, {})
+        element.insert(0, found)
+    return found
+
+
+def child_in_order(parent: Any, name: str) -> Any:
+    """*parent*'s `w:<name>` child, made where the schema's sequence wants it if missing."""
+    found = parent.find(qn(f"w:{name}"))
+    if found is None:
+        found = insert_in_order(parent, parent.makeelement(qn(f"w:{name}"), {}))
+    return found
 
 
 def _reorder(parent: Any, sequence: list[str]) -> None:
