@@ -17,6 +17,7 @@ from ._errors import (
     UnreadableDocumentError,
 )
 from ._findings import Finding
+from ._i18n import set_language
 from ._import import import_plan
 from ._loading import load_plan, parse_plan
 from ._models import (
@@ -94,5 +95,6 @@ __all__ = [
     "reformat_docx",
     "render_plan",
     "render_plans",
+    "set_language",
     "template_context",
 ]

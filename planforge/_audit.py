@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ._errors import TemplateError
 from ._files import read_word_file
 from ._findings import Finding
+from ._i18n import _
 
 if TYPE_CHECKING:
     from ._profiles import Profile
@@ -50,5 +51,5 @@ def audit_report(
         lambda: audit_with_profile(data, profile=chosen, name=name),
         limits=limits or Limits(),
         name=name,
-        what="checking the document",
+        what=_("checking the document"),
     )

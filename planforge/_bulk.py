@@ -23,6 +23,7 @@ from typing import Any
 from ._errors import OutputError, PlanforgeError, PlanInputError, Problem
 from ._files import InputFileError, read_input
 from ._findings import Finding
+from ._i18n import _, current_language, set_language
 from ._loading import MAX_PLAN_BYTES, load_plan, parse_plan_file, plan_from_data
 from ._models import Plan
 from ._pdf import PdfConverters
@@ -77,15 +78,29 @@ class RenderReport:
         return len(self.rendered) + len(self.failed)
 
     def summary(self) -> str:
-        per = f" ({self.seconds / self.total * 1000:.1f} ms a plan)" if self.total else ""
-        failed = f", {len(self.failed)} failed" if self.failed else ""
+        """`rendered 3 of 4 plan(s) in 1.20 s (300.0 ms a plan), 1 failed`, in the language
+        of the messages."""
+        per = (
+            _(" ({ms:.1f} ms a plan)").format(ms=self.seconds / self.total * 1000)
+            if self.total
+            else ""
+        )
+        failed = _(", {count} failed").format(count=len(self.failed)) if self.failed else ""
         pdfs = ""
         if self.pdf_processes:
-            pdf_failed = f" ({len(self.pdf_failed)} failed)" if self.pdf_failed else ""
-            pdfs = f", {len(self.pdfs)} PDF(s){pdf_failed}"
-        return (
-            f"rendered {len(self.rendered)} of {self.total} plan(s){pdfs} in "
-            f"{self.seconds:.2f} s{per}{failed}"
+            pdf_failed = (
+                _(" ({count} failed)").format(count=len(self.pdf_failed)) if self.pdf_failed else ""
+            )
+            pdfs = _(", {count} PDF(s){failed}").format(count=len(self.pdfs), failed=pdf_failed)
+        return _(
+            "rendered {rendered} of {total} plan(s){pdfs} in {seconds:.2f} s{per}{failed}"
+        ).format(
+            rendered=len(self.rendered),
+            total=self.total,
+            pdfs=pdfs,
+            seconds=self.seconds,
+            per=per,
+            failed=failed,
         )
 
 
@@ -130,17 +145,20 @@ def _is_collection(path: Path) -> bool:
 def load_collection(path: Path) -> list[PlanSource]:
     """The plans of a collection file: `plans:` (a list of plans) or `base:` and `units:`
     (one plan, and per unit a `name` and the fields that differ)."""
-    data, _ = parse_plan_file(path)
+    data, _format = parse_plan_file(path)
     if not isinstance(data, Mapping) or not (
         {"plans"} <= set(data) or {"base", "units"} <= set(data)
     ):
         raise PlanInputError(
-            [Problem("a collection has `plans:` (a list of plans), or `base:` and `units:`")],
+            [Problem(_("a collection has `plans:` (a list of plans), or `base:` and `units:`"))],
             file=path,
         )
     unknown = sorted(set(data) - {"plans", "base", "units"})
     if unknown:
-        raise PlanInputError([Problem(f"unknown field `{unknown[0]}` in a collection")], file=path)
+        raise PlanInputError(
+            [Problem(_("unknown field `{field}` in a collection").format(field=unknown[0]))],
+            file=path,
+        )
     sources: list[PlanSource] = []
     if "plans" in data:
         entries = data["plans"] if isinstance(data["plans"], list) else []
@@ -164,7 +182,7 @@ def load_collection(path: Path) -> list[PlanSource]:
                     PlanSource(
                         f"{path.stem}-{n + 1}",
                         label,
-                        error="a unit needs a `name` (its output file name)",
+                        error=_("a unit needs a `name` (its output file name)"),
                     )
                 )
                 continue
@@ -216,9 +234,10 @@ def collect_sources(inputs: Iterable[str | Path]) -> list[PlanSource]:
 _worker: Renderer | None = None
 
 
-def _init_worker(renderer: Renderer) -> None:
+def _init_worker(renderer: Renderer, language: str) -> None:
     global _worker  # one renderer a worker process, made once
     _worker = renderer
+    set_language(language)  # a spawned worker does not inherit the parent's choice
 
 
 @dataclass(frozen=True)
@@ -244,14 +263,17 @@ def _render_one(
     except PlanforgeError as exc:
         return _Outcome(source.label, None, str(exc))
     except Exception as exc:  # one broken plan must not stop the others
-        return _Outcome(source.label, None, f"unexpected failure: {type(exc).__name__}: {exc}")
+        failure = _("unexpected failure: {kind}: {message}")
+        return _Outcome(source.label, None, failure.format(kind=type(exc).__name__, message=exc))
     return _Outcome(source.label, target, None, result.findings, result.audit)
 
 
 @dataclass(frozen=True)
 class RenderSettings:
     """What a worker of any executor needs to make the renderer of a bulk run: plain values
-    that pickle (the template's bytes, not a path only the caller may see)."""
+    that pickle (the template's bytes, not a path only the caller may see), and the language
+    its messages are written in (the caller's: a fresh worker process knows only its own
+    environment's)."""
 
     template: bytes | None = None
     template_name: str = ""
@@ -259,6 +281,7 @@ class RenderSettings:
     check: bool = False
     limits: Limits | None = None
     force: bool = False
+    language: str = field(default_factory=current_language)
 
     def key(self) -> bytes:
         digest = hashlib.sha256(self.template).digest() if self.template is not None else b""
@@ -283,7 +306,11 @@ def render_in_worker(source: PlanSource, outdir: str, settings: RenderSettings) 
     """Render one plan into the folder *outdir*, in whatever process an executor runs it:
     the function `render_plans(executor=...)` submits. The renderer is made once per process
     and settings, and kept; the document is written by this process, so *outdir* must be the
-    same folder for it as for the caller (a shared file system). Returns what happened."""
+    same folder for it as for the caller (a shared file system). Returns what happened, in
+    the caller's language (`settings.language`)."""
+    if current_language() != settings.language:
+        # only when it differs: a thread of the caller's own process changes nothing
+        set_language(settings.language)
     key = settings.key()
     renderer = _renderers.get(key)
     if renderer is None:
@@ -336,11 +363,12 @@ def render_plans(
     started = time.perf_counter()
     folder = Path(outdir)
     if folder.exists() and not folder.is_dir():
-        raise OutputError("is a file, not a folder for the documents", file=folder)
+        raise OutputError(_("is a file, not a folder for the documents"), file=folder)
     if not folder.is_dir():
         if not parents:
             raise OutputError(
-                "the output folder does not exist; create it, or pass parents=True", file=folder
+                _("the output folder does not exist; create it, or pass parents=True"),
+                file=folder,
             )
         folder.mkdir(parents=True)
     sources = list(_sources(plans))
@@ -348,7 +376,9 @@ def render_plans(
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise OutputError(
-            f"two plans would both be written to {twice[0]}.docx; give them different names",
+            _("two plans would both be written to {name}; give them different names").format(
+                name=twice[0] + ".docx"
+            ),
             file=folder,
         )
     pdf_folder = folder if pdf_outdir is None else Path(pdf_outdir)
@@ -361,7 +391,9 @@ def render_plans(
         stack.callback(renderer.close)
         converters: PdfConverters | None = None
         if pdf:
-            converters = stack.enter_context(PdfConverters(pdf_folder, jobs=jobs, force=force))
+            converters = stack.enter_context(
+                PdfConverters(pdf_folder, jobs=jobs, force=force, expected=len(sources))
+            )
             report.pdf_processes = converters.jobs
         idle = converters.pump if converters is not None else None
         if executor is not None:
@@ -372,6 +404,7 @@ def render_plans(
                 check,
                 limits,
                 force,
+                current_language(),
             )
             outcomes = _executor_outcomes(executor, sources, folder, settings, jobs, idle)
         else:
@@ -383,7 +416,7 @@ def render_plans(
                     labels[outcome.path] = outcome.label
                     converters.add(outcome.path)
             else:
-                report.failed.append((outcome.label, outcome.error or "failed"))
+                report.failed.append((outcome.label, outcome.error or _("failed")))
             report.findings.extend((outcome.label, f) for f in outcome.findings)
             report.audit.extend((outcome.label, f) for f in outcome.audit)
             if progress is not None:
@@ -394,7 +427,7 @@ def render_plans(
                     report.pdfs.append(result.pdf)
                 else:
                     label = labels.get(result.source, str(result.source))
-                    report.pdf_failed.append((label, result.error or "not converted"))
+                    report.pdf_failed.append((label, result.error or _("not converted")))
             order = {path.stem: n for n, path in enumerate(report.rendered)}
             report.pdfs.sort(key=lambda p: order.get(p.stem, len(order)))
     report.seconds = time.perf_counter() - started
@@ -404,12 +437,12 @@ def render_plans(
 def _refuse_existing_pdfs(sources: list[PlanSource], folder: Path, force: bool) -> None:
     """Before any work: the PDF folder is there, and no PDF would be replaced without *force*."""
     if not folder.is_dir():
-        raise OutputError("the folder for the PDFs does not exist", file=folder)
+        raise OutputError(_("the folder for the PDFs does not exist"), file=folder)
     if not force:
         for source in sources:
             if source.error is None and (folder / f"{source.name}.pdf").exists():
                 raise OutputError(
-                    "exists already; pass force=True to replace it",
+                    _("exists already; pass force=True to replace it"),
                     file=folder / f"{source.name}.pdf",
                 )
 
@@ -425,7 +458,7 @@ def _sources(
         if isinstance(item, PlanSource):
             yield item
         elif isinstance(item, Plan):
-            yield PlanSource(f"plan-{n:04}", f"plan {n}", plan=item)
+            yield PlanSource(f"plan-{n:04}", _("plan {number}").format(number=n), plan=item)
         elif isinstance(item, tuple):
             yield PlanSource(_safe(item[0]), item[0], plan=item[1])
         else:
@@ -483,7 +516,7 @@ def _outcomes(
                 max_workers=workers,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(renderer,),
+                initargs=(renderer, current_language()),
             ) as pool:
                 window = workers * (1 if isolating else _WINDOW)
                 crashed = yield from _drain(pool, todo, window, outdir, force, started, idle)
@@ -494,8 +527,10 @@ def _outcomes(
                 yield _Outcome(
                     crashed[0].label,
                     None,
-                    "the process rendering this plan crashed (a fault, or killed by the "
-                    "system); the other plans were rendered",
+                    _(
+                        "the process rendering this plan crashed (a fault, or killed by the "
+                        "system); the other plans were rendered"
+                    ),
                 )
                 suspects.extendleft(reversed(crashed[1:]))
             else:
@@ -532,7 +567,9 @@ def _drain(
                 lost.append(source)
         if not in_flight:
             break
-        done, _ = wait(in_flight, timeout=_TICK if idle else None, return_when=FIRST_COMPLETED)
+        done, _pending = wait(
+            in_flight, timeout=_TICK if idle else None, return_when=FIRST_COMPLETED
+        )
         if idle is not None:
             idle()
         for future in done:
@@ -542,7 +579,8 @@ def _drain(
             except BrokenProcessPool:
                 lost.append(source)
             except Exception as exc:  # one broken plan must not stop the others
-                yield _Outcome(source.label, None, f"unexpected failure: {type(exc).__name__}")
+                failure = _("unexpected failure: {kind}").format(kind=type(exc).__name__)
+                yield _Outcome(source.label, None, failure)
         if lost:  # the pool is broken: whatever is still in flight is lost with it
             lost.extend(in_flight.values())
             break
@@ -580,7 +618,7 @@ def _executor_outcomes(
             if not in_flight:
                 break
             timeout = _TICK if idle else None
-            done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+            done, _pending = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
             if idle is not None:
                 idle()
             for future in done:
@@ -601,5 +639,7 @@ def _failed_task(source: PlanSource, exc: BaseException) -> _Outcome:
     return _Outcome(
         source.label,
         None,
-        f"the executor did not render this plan: {type(exc).__name__}: {exc}",
+        _("the executor did not render this plan: {kind}: {message}").format(
+            kind=type(exc).__name__, message=exc
+        ),
     )

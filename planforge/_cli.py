@@ -8,8 +8,8 @@ import tempfile
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ._audit import audit_report
 from ._bulk import RenderReport, _is_collection, collect_sources, render_plans
+from ._click_i18n import language_in_args, translate_click
 from ._context import template_context
 from ._errors import (
     OutputError,
@@ -30,6 +31,7 @@ from ._errors import (
     with_flags,
 )
 from ._findings import Finding
+from ._i18n import N_, _, ngettext, using_language
 from ._loading import load_plan
 from ._models import Plan
 from ._output import write_atomic
@@ -40,6 +42,10 @@ from ._render import Renderer, RenderResult, read_template
 from ._rules import plan_findings, raise_for_errors
 from ._schema import schema_text, starter_kinds, starter_plan
 from ._version import __version__
+
+# before the commands are built: click's own messages (usage errors, help headings) then
+# speak the language of planforge's messages
+translate_click()
 
 __all__ = ["generate_plan_main", "planforge_main"]
 
@@ -62,6 +68,22 @@ def _out(text: str, *, one_line: bool = False) -> str:
     return escape(shown)
 
 
+#: Severity words as printed (a finding's `severity` keeps its English value).
+_SEVERITY = {"error": N_("error"), "warning": N_("warning")}
+
+
+def _severity(word: str) -> str:
+    """*word* (`error`, `warning`) in the language of the messages, escaped for Rich."""
+    return _out(_(_SEVERITY[word]) if word in _SEVERITY else word)
+
+
+def _context(finding: Finding, *, one_line: bool = False) -> str:
+    """The text around a finding, on a line of its own (`  in: ...`); nothing without it."""
+    if not finding.context:
+        return ""
+    return "\n  " + _out(_("in: {context}").format(context=finding.context), one_line=one_line)
+
+
 def _stderr() -> Console:
     # made per call: tests swap sys.stderr, and a terminal may come and go
     # no emoji codes: an unknown field `:a:` is shown as typed
@@ -79,7 +101,7 @@ def _reported(debug: bool) -> Iterator[None]:
             _print_warnings(caught)
             if debug:
                 raise
-            _stderr().print(f"[bold red]error:[/] {_out(exc.for_command_line())}")
+            _stderr().print(f"[bold red]{_severity('error')}:[/] {_out(exc.for_command_line())}")
             raise click.exceptions.Exit(exc.exit_code) from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -87,10 +109,11 @@ def _reported(debug: bool) -> Iterator[None]:
             _print_warnings(caught)
             if debug:
                 raise
-            _stderr().print(
-                f"[bold red]error:[/] unexpected failure: {_out(type(exc).__name__)}: "
-                f"{_out(str(exc))}\n(run again with --debug for the traceback, and report it)"
-            )
+            text = _(
+                "unexpected failure: {kind}: {message}\n"
+                "(run again with --debug for the traceback, and report it)"
+            ).format(kind=type(exc).__name__, message=str(exc))
+            _stderr().print(f"[bold red]{_severity('error')}:[/] {_out(text)}")
             raise click.exceptions.Exit(1) from exc
     _print_warnings(caught)
 
@@ -100,7 +123,7 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
         if isinstance(w.message, PlanWarning):
             _print_findings([w.message.finding])
         else:
-            _stderr().print(f"[yellow]warning:[/] {_out(str(w.message))}")
+            _stderr().print(f"[yellow]{_severity('warning')}:[/] {_out(str(w.message))}")
 
 
 def _finding_line(finding: Finding, label: str = "", *, check: bool = False) -> str:
@@ -112,7 +135,8 @@ def _finding_line(finding: Finding, label: str = "", *, check: bool = False) -> 
     head = f"{_out(label, one_line=True)}: " if label else ""
     rule = f"[{finding.rule}] " if check else ""
     text = head + _out(rule + where + finding.message + source, one_line=True)
-    return f"{'check: ' if check else ''}[{colour}]{finding.severity}:[/] {text}"
+    audited = _out(_("check:")) + " " if check else ""
+    return f"{audited}[{colour}]{_severity(finding.severity)}:[/] {text}"
 
 
 def _print_findings(findings: list[Finding] | tuple[Finding, ...], *, check: bool = False) -> None:
@@ -136,54 +160,188 @@ class ProfileParam(click.ParamType):  # type: ignore[type-arg]
             self.fail(str(exc), param, ctx)
 
 
-def _profile_option(help_text: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    return click.option("--profile", type=ProfileParam(), metavar="NAME|FILE", help=help_text)
+class _ShownHelp:
+    """The help of a command or parameter, written in English and marked with `N_` where it is
+    given, shown in the language of the messages: translated each time click reads it (the
+    usage, the help page, a group's list of commands), since the language is chosen for each
+    run, after the commands are built. `help_fields` fill its `{name}` fields after that."""
+
+    help_msgid: str | None = None
+    help_fields: dict[str, str] | None = None
+
+    @property
+    def help(self) -> str | None:
+        if not self.help_msgid:
+            return self.help_msgid
+        text = _(self.help_msgid)
+        return text.format(**self.help_fields) if self.help_fields else text
+
+    @help.setter
+    def help(self, text: str | None) -> None:
+        self.help_msgid = text
 
 
-_debug_option = click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
-_remove_option = click.option(
+class _Option(_ShownHelp, click.Option):
+    """An option of planforge's commands (made by `_option`)."""
+
+    def __init__(self, *args: Any, help_fields: dict[str, str] | None = None, **attrs: Any) -> None:
+        super().__init__(*args, **attrs)
+        self.help_fields = help_fields
+
+
+class _Argument(_ShownHelp, click.Argument):
+    """An argument of planforge's commands (made by `_argument`)."""
+
+
+class _Command(_ShownHelp, click.Command):
+    """A command of planforge: the commands of `planforge` (its `command_class`) and their base."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click makes `--help` once, its help in the language of that first run: said again
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+
+class _Group(_Command, click.Group):
+    """A group of planforge's commands, whose commands are `_Command`s."""
+
+    command_class = _Command
+
+
+def _option(*decls: str, **attrs: Any) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """`click.option` with its help shown in the language of the messages."""
+    return click.option(*decls, cls=_Option, **attrs)
+
+
+def _argument(*decls: str, **attrs: Any) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """`click.argument` with its help (if given) shown in the language of the messages."""
+    return click.argument(*decls, cls=_Argument, **attrs)
+
+
+_version_option = click.version_option(
+    __version__, prog_name="planforge", cls=_Option, help=N_("Show the version and exit.")
+)
+
+
+def _profile_option(
+    help_text: str, **fields: str
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    return _option(
+        "--profile",
+        type=ProfileParam(),
+        metavar="NAME|FILE",
+        help=help_text,
+        help_fields=fields or None,
+    )
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    # eager: chosen before the other arguments are read, so that their errors speak it too;
+    # a resource of the context: it ends with the command (see _LanguageCommand)
+    if value is not None and not ctx.resilient_parsing:
+        ctx.with_resource(using_language(value))
+
+
+_lang_option = _option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    is_eager=True,
+    expose_value=False,
+    callback=_choose_language,
+    help=N_(
+        "language of messages: vi (tiếng Việt) or en; default: from the locale, "
+        "LANG=vi_VN.UTF-8 gives Vietnamese"
+    ),
+)
+
+
+class _LanguageFirst:
+    """A command whose `--lang` speaks from the start: click refuses an unknown option before
+    any option is processed, and writes the usage and `Error:` lines of a usage error after
+    the command's context has ended."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        language = language_in_args(sys.argv[1:] if args is None else args)
+        with nullcontext() if language is None else using_language(language):
+            return super().main(args, *rest, **extra)  # type: ignore[misc]
+
+
+class _LanguageCommand(_LanguageFirst, _Command):
+    """A command with `--lang`: the language it chose ends with it, even when its arguments
+    are refused (click does not close a context whose arguments failed to parse)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except BaseException:
+            ctx.close()
+            raise
+
+
+class _LanguageGroup(_LanguageFirst, _Group):
+    """The group of commands with `--lang` (as `_LanguageCommand`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except BaseException:
+            ctx.close()
+            raise
+
+
+_debug_option = _option("--debug", is_flag=True, help=N_("Show the Python traceback of an error."))
+_remove_option = _option(
     "--remove-invalid-chars",
     is_flag=True,
-    help="Remove characters a Word document cannot hold (with a warning) instead of refusing.",
+    help=N_("Remove characters a Word document cannot hold (with a warning) instead of refusing."),
 )
 
 
 def _render_options(fn: Callable[..., T]) -> Callable[..., T]:
     options: list[Callable[[Callable[..., T]], Callable[..., T]]] = [
-        click.argument(
+        _argument(
             "plan_files",
             metavar="PLAN...",
             nargs=-1,
             required=True,
             type=click.Path(path_type=Path),
         ),
-        click.option(
+        _option(
             "-o",
             "--output",
             metavar="OUT.docx|OUT.pdf|DIR/",
-            help="For one plan: the .docx (a .pdf: the PDF alone; a folder: <plan>.docx in "
-            "it; default: <plan>.docx in the current folder). For many: the output folder.",
+            help=N_(
+                "For one plan: the .docx (a .pdf: the PDF alone; a folder: <plan>.docx in "
+                "it; default: <plan>.docx in the current folder). For many: the output folder."
+            ),
         ),
-        click.option(
+        _option(
             "-j",
             "--jobs",
             type=click.IntRange(1, 64),
             default=1,
             show_default=True,
-            help="Processes rendering at once (many plans).",
+            help=N_("Processes rendering at once (many plans)."),
         ),
-        _profile_option(f"Format profile: {', '.join(builtin_profiles())}, or a profile file."),
-        click.option(
+        _profile_option(
+            N_("Format profile: {profiles}, or a profile file."),
+            profiles=", ".join(builtin_profiles()),
+        ),
+        _option(
             "--template",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="A customized Word template to render with.",
+            help=N_("A customized Word template to render with."),
         ),
-        click.option("--force", is_flag=True, help="Replace the output file if it exists."),
-        click.option("--parents", is_flag=True, help="Create the output folder if it is missing."),
-        click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx."),
-        click.option("--pdf-only", is_flag=True, help="Write only the PDF (-o may end in .pdf)."),
-        click.option(
-            "--no-check", is_flag=True, help="Do not audit the rendered document (planforge check)."
+        _option("--force", is_flag=True, help=N_("Replace the output file if it exists.")),
+        _option("--parents", is_flag=True, help=N_("Create the output folder if it is missing.")),
+        _option("--pdf", is_flag=True, help=N_("Also write a PDF beside the .docx.")),
+        _option("--pdf-only", is_flag=True, help=N_("Write only the PDF (-o may end in .pdf).")),
+        _option(
+            "--no-check",
+            is_flag=True,
+            help=N_("Do not audit the rendered document (planforge check)."),
         ),
         _remove_option,
         _debug_option,
@@ -212,7 +370,7 @@ def _render(
         chosen = profile
         written = _write_outputs(plan, plan_files[0], output, chosen, template, options)
     for path in written:
-        _stderr().print(f"wrote {_out(str(path), one_line=True)}")
+        _stderr().print(_out(_("wrote {path}").format(path=path), one_line=True))
 
 
 def _render_many(
@@ -227,17 +385,20 @@ def _render_many(
     outdir = Path(output) if output is not None else Path()
     with _reported(options["debug"]):
         if outdir.exists() and not outdir.is_dir():
-            raise OutputError("is a file; with many plans, -o names the output folder", file=outdir)
+            raise OutputError(
+                _("is a file; with many plans, -o names the output folder"), file=outdir
+            )
         if not outdir.exists():
             if not options["parents"]:
                 raise OutputError(
-                    "the output folder does not exist; create it, or pass --parents", file=outdir
+                    _("the output folder does not exist; create it, or pass --parents"),
+                    file=outdir,
                 )
             outdir.mkdir(parents=True)
         sources = collect_sources(plan_files)
         if not sources:
             raise PlanInputError(
-                [Problem("no plan files (.yaml, .yml, .json) found")], file=plan_files[0]
+                [Problem(_("no plan files (.yaml, .yml, .json) found"))], file=plan_files[0]
             )
         chosen = profile
         pdf = options["pdf"] or options["pdf_only"]
@@ -261,25 +422,30 @@ def _render_many(
             )
         if pdf:
             processes = report.pdf_processes
-            console.print(
-                f"converted {len(report.pdfs)} document(s) to PDF with {processes} "
-                f"LibreOffice process{'es' if processes != 1 else ''} at once"
+            converted = ngettext(
+                "converted {documents} document(s) to PDF with {processes} "
+                "LibreOffice process at once",
+                "converted {documents} document(s) to PDF with {processes} "
+                "LibreOffice processes at once",
+                processes,
             )
+            console.print(_out(converted.format(documents=len(report.pdfs), processes=processes)))
     for found, check in ((report.findings, False), (report.audit, True)):
-        counts = Counter(finding for _, finding in found)
+        counts = Counter(finding for _plan, finding in found)
         first_plan = {finding: label for label, finding in reversed(found)}
         for finding, count in counts.items():
-            where = f"{count} plans" if count > 1 else first_plan[finding]
+            where = _("{count} plans").format(count=count) if count > 1 else first_plan[finding]
             console.print(_finding_line(finding, where, check=check))
+    failed, pdf_failed = _out(_("failed:")), _out(_("PDF failed:"))
     for label, error in report.failed:
         console.print(
-            f"[bold red]failed:[/] {_out(label, one_line=True)}: {_out(with_flags(error))}"
+            f"[bold red]{failed}[/] {_out(label, one_line=True)}: {_out(with_flags(error))}"
         )
     for label, error in report.pdf_failed:
         console.print(
-            f"[bold red]PDF failed:[/] {_out(label, one_line=True)}: {_out(with_flags(error))}"
+            f"[bold red]{pdf_failed}[/] {_out(label, one_line=True)}: {_out(with_flags(error))}"
         )
-    console.print(report.summary())
+    console.print(_out(report.summary()))
     if not report.ok:
         raise click.exceptions.Exit(1)
 
@@ -299,14 +465,14 @@ def _with_progress(
             console=console,
             transient=True,
         ) as bar:
-            task = bar.add_task("rendering", total=total)
+            task = bar.add_task(_out(_("rendering")), total=total)
             return run(lambda label, path, error: bar.advance(task))
     done = 0
 
     def line(label: str, path: Path | None, error: str | None) -> None:
         nonlocal done
         done += 1
-        state = f"wrote {path}" if path is not None else "failed"
+        state = _("wrote {path}").format(path=path) if path is not None else _("failed")
         console.print(
             f"[{done}/{total}] {_out(label, one_line=True)}: {_out(state, one_line=True)}",
             highlight=False,
@@ -331,15 +497,27 @@ def _output_target(output: str | None, plan_file: Path, options: dict[str, bool]
         return target / default
     suffix = target.suffix.lower()
     if suffix not in _OUTPUT_SUFFIXES:
-        named = f"`{target.suffix}` files" if target.suffix else "files without a suffix"
+        named = (
+            _("`{suffix}` files").format(suffix=target.suffix)
+            if target.suffix
+            else _("files without a suffix")
+        )
         raise click.UsageError(
-            f"-o {output}: planforge writes .docx documents (and their .pdf), not {named}. "
-            f"Name it {target.with_suffix('.docx').name} or "
-            f"{target.with_suffix('.pdf').name}, or give a folder ending in /"
+            _(
+                "-o {output}: planforge writes .docx documents (and their .pdf), not {named}. "
+                "Name it {docx} or {pdf}, or give a folder ending in /"
+            ).format(
+                output=output,
+                named=named,
+                docx=target.with_suffix(".docx").name,
+                pdf=target.with_suffix(".pdf").name,
+            )
         )
     if suffix == ".docx" and options["pdf_only"]:
         raise click.UsageError(
-            f"-o {output}: --pdf-only writes a .pdf; name it {target.with_suffix('.pdf').name}"
+            _("-o {output}: --pdf-only writes a .pdf; name it {pdf}").format(
+                output=output, pdf=target.with_suffix(".pdf").name
+            )
         )
     return target
 
@@ -375,17 +553,21 @@ def _write_outputs(
 def _refuse_existing(paths: list[Path], force: bool) -> None:
     for path in paths:
         if path.exists() and not force:
-            raise OutputError("exists already; pass force=True to replace it", file=path)
+            raise OutputError(_("exists already; pass force=True to replace it"), file=path)
 
 
 @click.command(
+    cls=_LanguageCommand,
     name="generate-plan",
-    help="Render plans (YAML or JSON) as Word documents: one plan file, or many files, folders "
-    "and collection files (`plans:`, or `base:` and `units:`) into the folder -o.\n\n"
-    "Exit status: 0 done, 1 failure (with many plans: any failed), 2 bad input or usage.",
+    help=N_(
+        "Render plans (YAML or JSON) as Word documents: one plan file, or many files, folders "
+        "and collection files (`plans:`, or `base:` and `units:`) into the folder -o.\n\n"
+        "Exit status: 0 done, 1 failure (with many plans: any failed), 2 bad input or usage."
+    ),
 )
-@click.version_option(__version__, prog_name="planforge")
+@_version_option
 @_render_options
+@_lang_option
 def generate_plan(
     plan_files: tuple[Path, ...],
     output: str | None,
@@ -397,8 +579,11 @@ def generate_plan(
     _render(plan_files, output, profile, template, jobs, options)
 
 
-@click.group(help="planforge: Vietnamese coordination plans as Word documents.")
-@click.version_option(__version__, prog_name="planforge")
+@click.group(
+    cls=_LanguageGroup, help=N_("planforge: Vietnamese coordination plans as Word documents.")
+)
+@_version_option
+@_lang_option
 def planforge() -> None:
     pass
 
@@ -409,11 +594,13 @@ planforge.add_command(generate_plan, name="render")
 
 @planforge.command(
     name="validate",
-    help="Check plans without rendering them: every error and warning of each. "
-    "Exit status: 0 all valid, 2 any has errors.",
+    help=N_(
+        "Check plans without rendering them: every error and warning of each. "
+        "Exit status: 0 all valid, 2 any has errors."
+    ),
 )
-@click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True, type=_PLAN_ARG)
-@_profile_option("Format profile name or file.")
+@_argument("plan_files", metavar="PLAN...", nargs=-1, required=True, type=_PLAN_ARG)
+@_profile_option(N_("Format profile name or file."))
 @_remove_option
 @_debug_option
 def validate_command(
@@ -432,39 +619,52 @@ def validate_command(
         except click.exceptions.Exit:
             failed += 1
             continue
-        console.print(f"{_out(str(plan_file), one_line=True)}: valid (profile {chosen.name})")
+        console.print(
+            _out(
+                _("{file}: valid (profile {profile})").format(file=plan_file, profile=chosen.name),
+                one_line=True,
+            )
+        )
     if failed:
-        console.print(f"{failed} of {len(plan_files)} plan(s) have errors")
+        console.print(
+            _("{failed} of {total} plan(s) have errors").format(
+                failed=failed, total=len(plan_files)
+            )
+        )
         raise click.exceptions.Exit(2)
 
 
 @planforge.command(
     name="check",
-    help="Audit a Word document (made by planforge, Word or LibreOffice) against the format "
-    "rules. Exit status: 0 no error, 1 errors found, 2 unreadable file.",
+    help=N_(
+        "Audit a Word document (made by planforge, Word or LibreOffice) against the format "
+        "rules. Exit status: 0 no error, 1 errors found, 2 unreadable file."
+    ),
 )
-@click.argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
-@_profile_option("Rules to check (default: by the motto).")
-@click.option(
+@_argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
+@_profile_option(N_("Rules to check (default: by the motto)."))
+@_option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
     default="text",
-    help="json: a list of findings on standard output, for systems that call it.",
+    help=N_("json: a list of findings on standard output, for systems that call it."),
 )
-@click.option(
+@_option(
     "--fix",
     is_flag=True,
-    help="Rebuild the document by the rules (as `planforge reformat`): into -o FILE, or in "
-    "place with --force.",
+    help=N_(
+        "Rebuild the document by the rules (as `planforge reformat`): into -o FILE, or in "
+        "place with --force."
+    ),
 )
-@click.option(
+@_option(
     "-o",
     "--output",
     metavar="OUT.docx|DIR/",
-    help="With --fix: where to write the fixed document.",
+    help=N_("With --fix: where to write the fixed document."),
 )
-@click.option("--force", is_flag=True, help="With --fix: replace an existing file.")
+@_option("--force", is_flag=True, help=N_("With --fix: replace an existing file."))
 @_debug_option
 def check_command(
     document: Path,
@@ -476,16 +676,18 @@ def check_command(
     debug: bool,
 ) -> None:
     if not fix and (output is not None or force):
-        raise click.UsageError("-o/--output and --force go with --fix")
+        raise click.UsageError(_("-o/--output and --force go with --fix"))
     if fix:
         if output_format != "text":
-            raise click.UsageError("--fix reports as text; leave out --format json")
+            raise click.UsageError(_("--fix reports as text; leave out --format json"))
         if output is None and not force:
             raise click.UsageError(
-                f"--fix writes a new document: give -o FILE.docx, or --force to replace "
-                f"{document} itself"
+                _(
+                    "--fix writes a new document: give -o FILE.docx, or --force to replace "
+                    "{document} itself"
+                ).format(document=document)
             )
-        target = _file_target(output, Path(document.name), (".docx",), "a document")
+        target = _file_target(output, Path(document.name), (".docx",), _("a document"))
         _reformat(
             document,
             document if output is None else target,
@@ -506,10 +708,17 @@ def check_command(
         for finding in findings:
             colour = "red" if finding.severity == "error" else "yellow"
             console.print(f"[{colour}]{_out(finding.describe())}[/]")
+        summary = _(
+            "{document}: {errors} error(s), {warnings} warning(s) under {profile} ({title})"
+        )
         console.print(
-            f"{_out(str(document), one_line=True)}: {errors} error(s), "
-            f"{len(findings) - errors} warning(s) "
-            f"under {_out(chosen.name)} ({_out(chosen.title)})"
+            summary.format(
+                document=_out(str(document), one_line=True),
+                errors=errors,
+                warnings=len(findings) - errors,
+                profile=_out(chosen.name),
+                title=_out(chosen.title),
+            )
         )
     if errors:
         raise click.exceptions.Exit(1)
@@ -526,38 +735,57 @@ def _file_target(output: str | None, default: Path, suffixes: tuple[str, ...], w
         return target / default.name
     if target.suffix.lower() not in suffixes:
         raise click.UsageError(
-            f"-o {output}: {what} is written as {' or '.join(suffixes)}; name it "
-            f"{target.stem or 'out'}{suffixes[0]}, or give a folder ending in /"
+            _(
+                "-o {output}: {what} is written as {suffixes}; name it {name}, "
+                "or give a folder ending in /"
+            ).format(
+                output=output,
+                what=what,
+                suffixes=_either(suffixes),
+                name=(target.stem or "out") + suffixes[0],
+            )
         )
     return target
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    """`.yaml or .yml`, in the language of the messages."""
+    text = choices[0]
+    for choice in choices[1:]:
+        text = _("{first} or {second}").format(first=text, second=choice)
+    return text
 
 
 def _import_findings_report(findings: tuple[Finding, ...] | list[Finding]) -> None:
     console = _stderr()
     for finding in findings:
         where = f"{finding.where}: " if finding.where else ""
-        context = f"\n  in: {_out(finding.context, one_line=True)}" if finding.context else ""
+        context = _context(finding, one_line=True)
         console.print(
-            f"[yellow]{finding.severity}:[/] {_out(where + finding.message, one_line=True)}"
-            + context
+            f"[yellow]{_severity(finding.severity)}:[/] "
+            f"{_out(where + finding.message, one_line=True)}{context}"
         )
 
 
 @planforge.command(
     name="import",
-    help="Read a plan out of a Word document (made by planforge, Word or LibreOffice) and "
-    "write it as YAML. Exit status: 0 read (with notes on what to check), 2 not a plan.",
+    help=N_(
+        "Read a plan out of a Word document (made by planforge, Word or LibreOffice) and "
+        "write it as YAML. Exit status: 0 read (with notes on what to check), 2 not a plan."
+    ),
 )
-@click.argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@_argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
+@_option(
     "-o",
     "--output",
     metavar="PLAN.yaml|-",
-    help="Where to write the plan (default: FILE.yaml beside the document; - for standard output).",
+    help=N_(
+        "Where to write the plan (default: FILE.yaml beside the document; - for standard output)."
+    ),
 )
-@_profile_option("Rules to read it by (default: by the motto).")
-@click.option("--force", is_flag=True, help="Replace an existing plan file.")
-@click.option("--parents", is_flag=True, help="Create the output folder if it is missing.")
+@_profile_option(N_("Rules to read it by (default: by the motto)."))
+@_option("--force", is_flag=True, help=N_("Replace an existing plan file."))
+@_option("--parents", is_flag=True, help=N_("Create the output folder if it is missing."))
 @_debug_option
 def import_command(
     document: Path,
@@ -571,15 +799,17 @@ def import_command(
     from ._plan_yaml import plan_to_yaml
 
     default = Path(document.stem + ".yaml") if output else document.with_suffix(".yaml")
-    target = None if output == "-" else _file_target(output, default, (".yaml", ".yml"), "a plan")
+    target = (
+        None if output == "-" else _file_target(output, default, (".yaml", ".yml"), _("a plan"))
+    )
     with _reported(debug):
         if target is not None and target.exists() and not force:
             write_atomic(target, b"", force=False)  # raises: fail before the work
         plan, reading = import_with_reading(document, profile=profile)
-        header = (
-            f"Read from {document.name} by planforge import (profile {reading.profile}).\n"
+        header = _(
+            "Read from {document} by planforge import (profile {profile}).\n"
             "Lines marked `check:` are places to look at before rendering."
-        )
+        ).format(document=document.name, profile=reading.profile)
         text = plan_to_yaml(plan, reading.notes, header=header)
         if target is None:
             click.echo(text, nl=False)
@@ -587,33 +817,46 @@ def import_command(
             write_atomic(target, text.encode("utf-8"), force=force, parents=parents)
     _import_findings_report(reading.findings)
     parts = len(plan.parts)
-    where = "standard output" if target is None else str(target)
+    where = _("standard output") if target is None else str(target)
+    summary = _(
+        "{document}: {issuers} issuing body(ies), {parts} part(s), {signatures} signature "
+        "block(s), {notes} note(s) under {profile} -> {target}"
+    )
     _stderr().print(
-        f"{_out(str(document), one_line=True)}: {len(plan.issuers)} issuing body(ies), "
-        f"{parts} part(s), {len(plan.signatures)} signature block(s), "
-        f"{len(reading.findings)} note(s) under {_out(reading.profile)} -> "
-        f"{_out(where, one_line=True)}"
+        summary.format(
+            document=_out(str(document), one_line=True),
+            issuers=len(plan.issuers),
+            parts=parts,
+            signatures=len(plan.signatures),
+            notes=len(reading.findings),
+            profile=_out(reading.profile),
+            target=_out(where, one_line=True),
+        )
     )
 
 
 @planforge.command(
     name="reformat",
-    help="Rebuild a Word document by the rules: read the plan it holds, render it by its "
-    "profile and report what changed and what could not be placed. Exit status: 0 done, "
-    "1 the result still has errors, 2 not a plan or bad input.",
+    help=N_(
+        "Rebuild a Word document by the rules: read the plan it holds, render it by its "
+        "profile and report what changed and what could not be placed. Exit status: 0 done, "
+        "1 the result still has errors, 2 not a plan or bad input."
+    ),
 )
-@click.argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@_argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
+@_option(
     "-o",
     "--output",
     metavar="OUT.docx|DIR/",
-    help="The new document (default: FILE.reformatted.docx beside the document; a folder: "
-    "FILE.reformatted.docx in it).",
+    help=N_(
+        "The new document (default: FILE.reformatted.docx beside the document; a folder: "
+        "FILE.reformatted.docx in it)."
+    ),
 )
-@_profile_option("Rules to apply (default: by the motto).")
-@click.option("--template", metavar="FILE", help="Word template (default: the built-in one).")
-@click.option("--force", is_flag=True, help="Replace an existing file.")
-@click.option("--parents", is_flag=True, help="Create the output folder if it is missing.")
+@_profile_option(N_("Rules to apply (default: by the motto)."))
+@_option("--template", metavar="FILE", help=N_("Word template (default: the built-in one)."))
+@_option("--force", is_flag=True, help=N_("Replace an existing file."))
+@_option("--parents", is_flag=True, help=N_("Create the output folder if it is missing."))
 @_debug_option
 def reformat_command(
     document: Path,
@@ -626,7 +869,7 @@ def reformat_command(
 ) -> None:
     default = document.with_name(document.stem + ".reformatted.docx")
     target = _file_target(
-        output, Path(default.name) if output else default, (".docx",), "a document"
+        output, Path(default.name) if output else default, (".docx",), _("a document")
     )
     _reformat(document, target, profile, template, force=force, parents=parents, debug=debug)
 
@@ -650,27 +893,38 @@ def _reformat(
     console = _stderr()
     changes = result.changes
     if changes:
-        console.print("changed:")
+        console.print(_out(_("changed:")))
         for rule, count in sorted(changes.items(), key=lambda kv: -kv[1]):
             example = next(f for f in result.fixed if f.rule == rule)
-            console.print(
-                f"  {_out(rule)}: {count} place(s), e.g. "
-                f"{_out(example.where + ': ' if example.where else '', one_line=True)}"
-                f"{_out(example.message, one_line=True)}"
+            line = _("  {rule}: {count} place(s), e.g. {example}").format(
+                rule=_out(rule),
+                count=count,
+                example=_out(example.where + ": " if example.where else "", one_line=True)
+                + _out(example.message, one_line=True),
             )
+            console.print(line)
     else:
-        console.print("changed: nothing the rules check (the text was rebuilt as read)")
+        console.print(_out(_("changed: nothing the rules check (the text was rebuilt as read)")))
     if result.not_placed:
-        console.print("to check (the import could not place or had to guess):")
+        console.print(_out(_("to check (the import could not place or had to guess):")))
         _import_findings_report(result.not_placed)
     if result.remaining:
-        console.print("still found in the new document:")
+        console.print(_out(_("still found in the new document:")))
         _print_findings(result.remaining)
     errors = sum(f.is_error for f in result.remaining)
+    summary = _(
+        "{document} -> {target}: {fixes} fix(es), {notes} note(s), {errors} error(s) left, "
+        "under {profile}"
+    )
     console.print(
-        f"{_out(str(document), one_line=True)} -> {_out(str(target), one_line=True)}: "
-        f"{sum(changes.values())} fix(es), {len(result.not_placed)} note(s), "
-        f"{errors} error(s) left, under {_out(result.profile.name)}"
+        summary.format(
+            document=_out(str(document), one_line=True),
+            target=_out(str(target), one_line=True),
+            fixes=sum(changes.values()),
+            notes=len(result.not_placed),
+            errors=errors,
+            profile=_out(result.profile.name),
+        )
     )
     if errors:
         raise click.exceptions.Exit(1)
@@ -678,25 +932,25 @@ def _reformat(
 
 @planforge.command(
     name="preview",
-    help="Write one PNG a page of a plan (YAML/JSON, rendered first) or a .docx into DIR.",
+    help=N_("Write one PNG a page of a plan (YAML/JSON, rendered first) or a .docx into DIR."),
 )
-@click.argument("source", metavar="PLAN|DOCX", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@_argument("source", metavar="PLAN|DOCX", type=click.Path(dir_okay=False, path_type=Path))
+@_option(
     "-o",
     "--output",
     "outdir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the PNGs.",
+    help=N_("Folder for the PNGs."),
 )
-@_profile_option("Format profile (for a plan).")
-@click.option(
+@_profile_option(N_("Format profile (for a plan)."))
+@_option(
     "--template",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A customized Word template (for a plan).",
+    help=N_("A customized Word template (for a plan)."),
 )
-@click.option("--dpi", type=click.IntRange(30, 600), default=100, show_default=True)
-@click.option("--force", is_flag=True, help="Replace PNGs already in DIR.")
+@_option("--dpi", type=click.IntRange(30, 600), default=100, show_default=True)
+@_option("--force", is_flag=True, help=N_("Replace PNGs already in DIR."))
 @_debug_option
 def preview_command(
     source: Path,
@@ -712,60 +966,68 @@ def preview_command(
             source, outdir, profile=profile, template=template, dpi=dpi, force=force
         )
     for page in pages:
-        _stderr().print(f"wrote {_out(str(page), one_line=True)}")
+        _stderr().print(_out(_("wrote {path}").format(path=page), one_line=True))
 
 
 @planforge.command(
     name="new",
-    help="Write a starter plan to fill in: every field shown once, with a Vietnamese comment, "
-    "valid and renderable as it is. Editors with a YAML extension check and complete it "
-    "through the JSON Schema its first line names.",
+    help=N_(
+        "Write a starter plan to fill in: every field shown once, with a Vietnamese comment, "
+        "valid and renderable as it is. Editors with a YAML extension check and complete it "
+        "through the JSON Schema its first line names."
+    ),
 )
-@click.argument("plan_file", metavar="PLAN.yaml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@_argument("plan_file", metavar="PLAN.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@_option(
     "--kind",
     type=click.Choice(list(starter_kinds())),
     default="state",
     show_default=True,
-    help="state: one state body (ND30); party: one Party body; joint: a state and a Party body.",
+    help=N_(
+        "state: one state body (ND30); party: one Party body; joint: a state and a Party body."
+    ),
 )
-@click.option("--force", is_flag=True, help="Replace an existing file.")
+@_option("--force", is_flag=True, help=N_("Replace an existing file."))
 @_debug_option
 def new_command(plan_file: Path, kind: str, force: bool, debug: bool) -> None:
     if plan_file.suffix.lower() not in (".yaml", ".yml"):
         raise click.UsageError(
-            f"{plan_file}: a starter plan is YAML; name it {plan_file.stem}.yaml"
+            _("{file}: a starter plan is YAML; name it {name}").format(
+                file=plan_file, name=plan_file.stem + ".yaml"
+            )
         )
     with _reported(debug):
         write_atomic(plan_file, starter_plan(kind).encode("utf-8"), force=force)
-    _stderr().print(
-        f"wrote {_out(str(plan_file), one_line=True)} ({kind}); fill it in, then: "
-        f"generate-plan {_out(str(plan_file), one_line=True)}"
-    )
+    wrote = _("wrote {file} ({kind}); fill it in, then: generate-plan {file}")
+    _stderr().print(wrote.format(file=_out(str(plan_file), one_line=True), kind=_out(kind)))
 
 
 @planforge.command(
     name="schema",
-    help="Print the JSON Schema of plan files (or, with --profile, of profile files), for "
-    "editors and systems that check plans before sending them.",
+    help=N_(
+        "Print the JSON Schema of plan files (or, with --profile, of profile files), for "
+        "editors and systems that check plans before sending them."
+    ),
 )
-@click.option("--profile", "of_profile", is_flag=True, help="The schema of profile files.")
+@_option("--profile", "of_profile", is_flag=True, help=N_("The schema of profile files."))
 def schema_command(of_profile: bool) -> None:
     click.echo(schema_text("profile" if of_profile else "plan"), nl=False)
 
 
 @planforge.command(
     name="profiles",
-    help="List the built-in format profiles: the kind of issuer each serves, when it is in "
-    "force, and the rules it follows. A plan without a profile gets, for its first issuer's "
-    "kind, the one in force on its date.",
+    help=N_(
+        "List the built-in format profiles: the kind of issuer each serves, when it is in "
+        "force, and the rules it follows. A plan without a profile gets, for its first issuer's "
+        "kind, the one in force on its date."
+    ),
 )
 def profiles_command() -> None:
-    rows = [("PROFILE", "KIND", "IN FORCE", "RULES")]
+    rows = [(_("PROFILE"), _("KIND"), _("IN FORCE"), _("RULES"))]
     for name in builtin_profiles():
         p = load_profile(name)
         kind = ", ".join(p.default_for) or "-"
-        rows.append((name, kind, p.period() or "undated", p.source))
+        rows.append((name, kind, p.period() or _("undated"), p.source))
     widths = [max(len(row[n]) for row in rows) for n in range(3)]
     for row in rows:
         click.echo(
@@ -775,10 +1037,10 @@ def profiles_command() -> None:
 
 @planforge.command(
     name="context",
-    help="Print, as JSON, exactly the variables a template sees for PLAN.",
+    help=N_("Print, as JSON, exactly the variables a template sees for PLAN."),
 )
-@click.argument("plan_file", metavar="PLAN", type=_PLAN_ARG)
-@_profile_option("Format profile name or file.")
+@_argument("plan_file", metavar="PLAN", type=_PLAN_ARG)
+@_profile_option(N_("Format profile name or file."))
 @_debug_option
 def context_command(plan_file: Path, profile: Profile | None, debug: bool) -> None:
     with _reported(debug):
@@ -786,16 +1048,18 @@ def context_command(plan_file: Path, profile: Profile | None, debug: bool) -> No
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@planforge.group(name="template", help="Export, customize and check Word templates.")
+@planforge.group(
+    name="template", cls=_Group, help=N_("Export, customize and check Word templates.")
+)
 def template_group() -> None:
     pass
 
 
 @template_group.command(
-    name="export", help="Write the default templates and a README of what may be changed."
+    name="export", help=N_("Write the default templates and a README of what may be changed.")
 )
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace templates already in DIRECTORY.")
+@_argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_option("--force", is_flag=True, help=N_("Replace templates already in DIRECTORY."))
 @_debug_option
 def template_export_command(directory: Path, force: bool, debug: bool) -> None:
     from ._word.export import export_templates
@@ -803,16 +1067,18 @@ def template_export_command(directory: Path, force: bool, debug: bool) -> None:
     with _reported(debug):
         written = export_templates(directory, force=force)
     for path in written:
-        _stderr().print(f"wrote {_out(str(path), one_line=True)}")
+        _stderr().print(_out(_("wrote {path}").format(path=path), one_line=True))
 
 
 @template_group.command(
     name="check",
-    help="Report every problem of a template: unsafe content, Jinja syntax errors, variables "
-    "the plan does not provide, missing elements. Exit 1 on errors.",
+    help=N_(
+        "Report every problem of a template: unsafe content, Jinja syntax errors, variables "
+        "the plan does not provide, missing elements. Exit 1 on errors."
+    ),
 )
-@click.argument("template_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
-@_profile_option("Profile of the trial render.")
+@_argument("template_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@_profile_option(N_("Profile of the trial render."))
 @_debug_option
 def template_check_command(template_file: Path, profile: Profile | None, debug: bool) -> None:
     from ._word.check import check_template
@@ -825,11 +1091,14 @@ def template_check_command(template_file: Path, profile: Profile | None, debug: 
     for finding in findings:
         colour = "red" if finding.is_error else "yellow"
         text = _out(f"{finding.where}: {finding.message}")
-        context = f"\n  in: {_out(finding.context)}" if finding.context else ""
-        console.print(f"[{colour}]{finding.severity}:[/] {text}{context}")
+        context = _context(finding)
+        console.print(f"[{colour}]{_severity(finding.severity)}:[/] {text}{context}")
     errors = sum(f.severity == "error" for f in findings)
     warnings_count = len(findings) - errors
-    console.print(f"{template_file}: {errors} error(s), {warnings_count} warning(s)")
+    summary = _("{file}: {errors} error(s), {warnings} warning(s)").format(
+        file=template_file, errors=errors, warnings=warnings_count
+    )
+    console.print(_out(summary))
     if errors:
         raise click.exceptions.Exit(1)
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 
+from babel import Locale
 from babel.dates import format_date
 
+from ._i18n import _
 from ._profiles import DateFormat
 
 __all__ = ["format_place_date"]
@@ -13,31 +16,46 @@ __all__ = ["format_place_date"]
 
 def format_place_date(place: str, date: _dt.date | None, year: int, rule: DateFormat) -> str:
     """`Thanh Hoá, ngày 03 tháng 3 năm 2023`; a draft (no date) leaves day and month blank."""
+    locale = _locale(rule.locale)
     if date is None:
         day = month = rule.draft_blank
-        year_text = format_date(_dt.date(year, 1, 1), rule.year, locale=rule.locale)
+        year_text = format_date(_dt.date(year, 1, 1), rule.year, locale=locale)
     else:
         # babel does the digits; which pattern a month takes is the rule, not babel's
         month_pattern = rule.month_padded if date.month in rule.padded_months else rule.month
-        day = format_date(date, rule.day, locale=rule.locale)
-        month = format_date(date, month_pattern, locale=rule.locale)
-        year_text = format_date(date, rule.year, locale=rule.locale)
+        day = format_date(date, rule.day, locale=locale)
+        month = format_date(date, month_pattern, locale=locale)
+        year_text = format_date(date, rule.year, locale=locale)
     return rule.template.format(place=place, day=day, month=month, year=year_text)
+
+
+@functools.cache
+def _locale(identifier: str) -> Locale:
+    # parsed once: babel parses a locale given by name on every call
+    return Locale.parse(identifier)
 
 
 def describe_date_rule(rule: DateFormat) -> str:
     """The padding rule in words, from the profile: `days 1–9 and months 1–2 take a leading
     zero, months 3–12 do not`."""
     padded = sorted(set(rule.padded_months))
-    day = "days 1–9 take a leading zero" if rule.day.count("d") >= 2 else "days are not padded"
+    day_padded = rule.day.count("d") >= 2
     if not padded:
-        return f"{day}; months are not padded"
+        if day_padded:
+            return _("days 1–9 take a leading zero; months are not padded")
+        return _("days are not padded; months are not padded")
     runs = _runs(padded)
     rest = _runs([m for m in range(1, 13) if m not in padded])
-    months = f"months {runs} take a leading zero" + (f", months {rest} do not" if rest else "")
-    if rule.day.count("d") >= 2:
-        return f"days 1–9 and {months}"
-    return f"{day}; {months}"
+    if rest:
+        if day_padded:
+            text = _("days 1–9 and months {runs} take a leading zero, months {rest} do not")
+        else:
+            text = _("days are not padded; months {runs} take a leading zero, months {rest} do not")
+    elif day_padded:
+        text = _("days 1–9 and months {runs} take a leading zero")
+    else:
+        text = _("days are not padded; months {runs} take a leading zero")
+    return text.format(runs=runs, rest=rest)
 
 
 def _runs(months: list[int]) -> str:
@@ -49,4 +67,6 @@ def _runs(months: list[int]) -> str:
         else:
             spans.append([m])
     parts = [f"{s[0]}–{s[-1]}" if len(s) > 1 else f"{s[0]}" for s in spans]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if len(parts) <= 1:
+        return "".join(parts)  # no months at all: ''
+    return _("{first} and {last}").format(first=", ".join(parts[:-1]), last=parts[-1])

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ._findings import Finding
+from ._i18n import _
 
 #: How a message names an option of the API (`pass force=True`): the command line shows the
 #: flag instead (`pass --force`).
@@ -65,7 +66,11 @@ class Problem:
         if self.field:
             where.append(self.field)
         if self.line is not None:
-            where.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
+            where.append(
+                _("line {line}, column {column}").format(line=self.line, column=self.column)
+                if self.column
+                else _("line {line}").format(line=self.line)
+            )
         return f"{' · '.join(where)}: {self.message}" if where else self.message
 
 
@@ -81,7 +86,7 @@ class PlanInputError(PlanforgeError):
         if len(self.problems) == 1:
             text = head + self.problems[0].describe()
         else:
-            lines = [f"{head}{len(self.problems)} problems:"]
+            lines = [head + _("{count} problems:").format(count=len(self.problems))]
             lines += [f"  - {p.describe()}" for p in self.problems]
             text = "\n".join(lines)
         super().__init__(text)
@@ -127,14 +132,14 @@ class TemplateError(PlanforgeError):
         self.part = part
         self.line = line
         self.context = context
-        where = [str(self.file) if self.file else "template"]
+        where = [str(self.file) if self.file else _("template")]
         if part:
             where.append(part)
         if line is not None:
-            where.append(f"line {line}")
+            where.append(_("line {line}").format(line=line))
         text = f"{', '.join(where)}: {message}"
         if context:
-            text += f"\n  near: {context}"
+            text += "\n  " + _("near: {context}").format(context=context)
         super().__init__(text)
 
 
@@ -160,7 +165,7 @@ class DocumentError(PlanforgeError):
         self.hint = hint
         head = ": ".join(x for x in (str(self.file) if self.file else "", where) if x)
         text = f"{head}: {message}" if head else message
-        super().__init__(text + (f"\n  hint: {hint}" if hint else ""))
+        super().__init__(text + ("\n  " + _("hint: {hint}").format(hint=hint) if hint else ""))
 
 
 class OutputError(PlanforgeError):

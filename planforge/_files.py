@@ -7,11 +7,25 @@ import stat
 from pathlib import Path
 
 from ._errors import DocumentError, TemplateError
+from ._i18n import N_, _
 
 __all__ = ["MAX_DOCUMENT_BYTES", "InputFileError", "read_input", "read_word_file"]
 
 #: Largest Word document planforge reads (`check`, `import`, `reformat`): as large as a template.
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+
+
+#: What `read_input` callers call their file (`what=`), as the messages name it.
+_WHAT = {
+    "plan": N_("plan"),
+    "profile": N_("profile"),
+    "template": N_("template"),
+    "Word document": N_("Word document"),
+}
+
+
+def _what(what: str) -> str:
+    return _(_WHAT[what]) if what in _WHAT else what
 
 
 class InputFileError(Exception):
@@ -30,15 +44,23 @@ def read_input(path: str | Path, *, limit: int, what: str) -> bytes:
         # O_NONBLOCK: opening a FIFO with no writer must not hang; its type is refused below
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputFileError(f"cannot read the file ({exc.strerror})") from exc
+        raise InputFileError(
+            _("cannot read the file ({reason})").format(reason=exc.strerror)
+        ) from exc
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise InputFileError(f"is {kind}; give the {what} file itself")
+            message = (
+                _("is a folder; give the {what} file itself")
+                if stat.S_ISDIR(info.st_mode)
+                else _("is not a regular file; give the {what} file itself")
+            )
+            raise InputFileError(message.format(what=_what(what)))
         if info.st_size > limit:
             raise InputFileError(
-                f"is {_size(info.st_size)}; a {what} file may be at most {_size(limit)}"
+                _("is {size}; a {what} file may be at most {limit}").format(
+                    size=_size(info.st_size), what=_what(what), limit=_size(limit)
+                )
             )
         chunks = []
         left = limit + 1
@@ -50,11 +72,17 @@ def read_input(path: str | Path, *, limit: int, what: str) -> bytes:
             left -= len(chunk)
         data = b"".join(chunks)
     except OSError as exc:
-        raise InputFileError(f"cannot read the file ({exc.strerror})") from exc
+        raise InputFileError(
+            _("cannot read the file ({reason})").format(reason=exc.strerror)
+        ) from exc
     finally:
         os.close(fd)
     if len(data) > limit:  # it grew while we read it
-        raise InputFileError(f"is larger than {_size(limit)}; a {what} file may be no larger")
+        raise InputFileError(
+            _("is larger than {limit}; a {what} file may be no larger").format(
+                limit=_size(limit), what=_what(what)
+            )
+        )
     return data
 
 
@@ -63,7 +91,7 @@ def _size(count: int) -> str:
         return f"{count / (1 << 20):.1f} MiB"
     if count >= 1 << 10:
         return f"{count / (1 << 10):.0f} KiB"
-    return f"{count} bytes"
+    return _("{count} bytes").format(count=count)
 
 
 def read_word_file(

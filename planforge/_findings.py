@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from ._i18n import N_, _
+
 __all__ = ["Finding", "Severity"]
 
 Severity = Literal["error", "warning"]
+
+#: The word printed for each severity (the field keeps the English value, as data).
+_SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning")}
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,11 @@ class Finding:
         """`error: [date] paragraph 7: ... (ND30 Phụ lục I, mục II.4)`"""
         where = f" {self.where}:" if self.where else ""
         source = f" ({self.source})" if self.source else ""
-        text = f"{self.severity}: [{self.rule}]{where} {self.message}{source}"
-        return text + (f"\n  in: {self.context}" if self.context else "")
+        severity = _(_SEVERITY_WORDS.get(self.severity, self.severity))
+        text = f"{severity}: [{self.rule}]{where} {self.message}{source}"
+        return text + (
+            "\n  " + _("in: {context}").format(context=self.context) if self.context else ""
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._findings import Finding
+from ._i18n import _
 from ._models import AuthorityType, ListStyle, Urgency
 from ._profiles import Profile, builtin_profiles, default_profile, load_profile, resolve_profile
 from ._text import tone_normal
@@ -371,7 +372,7 @@ class _Importer:
 
     def run(self) -> DocumentReading:
         if not any(p.plain for p in self.paras):
-            raise NotAPlan("the document has no text")
+            raise NotAPlan(_("the document has no text"))
         title = self.find_title()
         head = self.read_header(self.paras[: title.index])
         self.header_symbols = list(head.get("symbols", []))
@@ -411,7 +412,7 @@ class _Importer:
     def find_title(self) -> Paragraph:
         names = self.type_names()
         for para in self.paras:
-            role, _ = _pf_role(para)
+            role, _kind = _pf_role(para)
             if role == "type_name" and para.plain:
                 return para
         for para in self.paras:
@@ -426,12 +427,16 @@ class _Importer:
                 return para
         if all(p.cell is not None for p in self.paras if p.plain):
             raise NotAPlan(
-                "it holds only tables, and a plan has its type name (`KẾ HOẠCH`), parts and "
-                "text outside them"
+                _(
+                    "it holds only tables, and a plan has its type name (`KẾ HOẠCH`), parts and "
+                    "text outside them"
+                )
             )
         raise NotAPlan(
-            "it has no type name (`KẾ HOẠCH`, `CHƯƠNG TRÌNH`, ...) on a line of its own under "
-            "a header"
+            _(
+                "it has no type name (`KẾ HOẠCH`, `CHƯƠNG TRÌNH`, ...) on a line of its own "
+                "under a header"
+            )
         )
 
     def read_title(self, title: Paragraph) -> tuple[int, dict[str, Any]]:
@@ -441,7 +446,7 @@ class _Importer:
         end = title.index + 1
         first_align: str | None = None
         for para in self.paras[title.index + 1 :]:
-            role, _ = _pf_role(para)
+            role, _kind = _pf_role(para)
             if para.container != title.container:
                 break
             if role in ("summary_mark", "rule_summary"):
@@ -465,7 +470,7 @@ class _Importer:
                 if role != "summary":
                     break
             else:
-                label, _ = read_label(
+                label, _rest = read_label(
                     para.plain, self.profile.numbering.letters, self.profile.numbering.formats
                 )
                 looks = para.align == "center" and label is None
@@ -480,7 +485,7 @@ class _Importer:
             if para.border_bottom or para.has_line_shape:
                 break
         if not summary:
-            raise NotAPlan("no summary (trích yếu) under its type name", where=title.where)
+            raise NotAPlan(_("no summary (trích yếu) under its type name"), where=title.where)
         return end, {"type_name": _strip(title.text.replace("\n", " ")), "summary": summary}
 
     # -- header ----------------------------------------------------------------------------------
@@ -499,7 +504,7 @@ class _Importer:
         for para in header:
             if not para.plain:
                 continue
-            role, _ = _pf_role(para)
+            role, _kind = _pf_role(para)
             if "\t" in para.text and para.cell is None and para.box is None:
                 # which column a piece stands in: by where its tab stop puts it
                 half = (para.width_pt or self.doc.text_width_pt) / 2
@@ -513,7 +518,7 @@ class _Importer:
                     segments.append((seg, ""))
         number_at: int | None = None
         for n, (seg, side) in enumerate(segments):
-            role, _ = _pf_role(seg.para)
+            role, _kind = _pf_role(seg.para)
             text = seg.text
             folded = fold(text)
             if role in ("motto_1", "motto_2") or folded in mottos:
@@ -524,8 +529,10 @@ class _Importer:
             if role == "place_date" or match:
                 if match is None:
                     self.note(
-                        "the place-and-date line is not written as `<place>, ngày ... "
-                        "tháng ... năm ...`",
+                        _(
+                            "the place-and-date line is not written as `<place>, ngày ... "
+                            "tháng ... năm ...`"
+                        ),
                         seg.para.where,
                         text,
                         "date",
@@ -560,16 +567,20 @@ class _Importer:
                 continue
         if "number" not in head:
             raise NotAPlan(
-                "its header has no number line (`Số: 12/KH-UBND`, `Số 04-KHPH/BTGTU-UBND`, "
-                "or a draft's `Số:    /KH-UBND`)"
+                _(
+                    "its header has no number line (`Số: 12/KH-UBND`, `Số 04-KHPH/BTGTU-UBND`, "
+                    "or a draft's `Số:    /KH-UBND`)"
+                )
             )
         if "place" not in head:
             raise NotAPlan(
-                "its header has no place-and-date line (`Hà Nội, ngày 05 tháng 3 năm 2026`, or "
-                "a draft's `Hà Nội, ngày    tháng    năm 2026`)"
+                _(
+                    "its header has no place-and-date line (`Hà Nội, ngày 05 tháng 3 năm 2026`, "
+                    "or a draft's `Hà Nội, ngày    tháng    năm 2026`)"
+                )
             )
         if not head["issuer_lines"] and not head["parent_lines"]:
-            raise NotAPlan("its header names no issuing body (the upper-case lines at the left)")
+            raise NotAPlan(_("its header names no issuing body (the upper-case lines at the left)"))
         if not head["issuer_lines"]:
             head["issuer_lines"], head["parent_lines"] = head["parent_lines"], []
         return head
@@ -602,14 +613,18 @@ class _Importer:
                 head["date"] = _dt.date(year, int(month), int(day)).isoformat()
             except ValueError:
                 self.note(
-                    f"`{seg.text}` is not a date; read as a draft of {year}",
+                    _("`{text}` is not a date; read as a draft of {year}").format(
+                        text=seg.text, year=year
+                    ),
                     seg.para.where,
                     seg.text,
                     "year",
                 )
         elif day or month:
             self.note(
-                f"`{seg.text}` has only part of a date; read as a draft of {year}",
+                _("`{text}` has only part of a date; read as a draft of {year}").format(
+                    text=seg.text, year=year
+                ),
                 seg.para.where,
                 seg.text,
                 "year",
@@ -654,8 +669,10 @@ class _Importer:
         if match.group("type") is None:
             if rest:
                 self.note(
-                    f"the symbol `{rest}` is not `type/abbreviations` nor `type-abbreviations`; "
-                    "read as the type only",
+                    _(
+                        "the symbol `{symbol}` is not `type/abbreviations` nor "
+                        "`type-abbreviations`; read as the type only"
+                    ).format(symbol=rest),
                     seg.para.where,
                     text,
                     "number",
@@ -685,7 +702,7 @@ class _Importer:
             if fold(profile.header.motto[0]) in motto:
                 return profile
         if not head["motto"]:
-            self.note("the header has no motto; read by the state rules", "header", "", "")
+            self.note(_("the header has no motto; read by the state rules"), _("header"), "", "")
         return default_profile("state", day)
 
     def profile_to_name(self, kind: str, head: dict[str, Any]) -> str | None:
@@ -701,8 +718,10 @@ class _Importer:
         if self.profile.name in builtin_profiles():
             return self.profile.name
         self.note(
-            f"read by the profile `{self.profile.name}` (a file): render the plan with "
-            "--profile and that file",
+            _(
+                "read by the profile `{profile}` (a file): render the plan with "
+                "--profile and that file"
+            ).format(profile=self.profile.name),
             "",
             "",
             "profile",
@@ -727,7 +746,7 @@ class _Importer:
         return len(self.paras)
 
     def signature_like(self, para: Paragraph, prefixes: dict[str, tuple[str, str]]) -> bool:
-        role, _ = _pf_role(para)
+        role, _kind = _pf_role(para)
         if role in ("signature_authority", "signature_position", "signer", "recipients_label"):
             return True
         if role in ("body", "closing", "part_heading", "item_heading"):
@@ -797,11 +816,13 @@ class _Importer:
             if para.cell is not None and para.cell[0] not in tables_noted:
                 tables_noted.add(para.cell[0])
                 self.note(
-                    f"table {para.cell[0]} in the body is read as paragraphs, cell by cell",
+                    _("table {number} in the body is read as paragraphs, cell by cell").format(
+                        number=para.cell[0]
+                    ),
                     para.where,
                     text,
                 )
-            role, _ = _pf_role(para)
+            role, _kind = _pf_role(para)
             self.place(para)
             if role == "closing":
                 closing.append(text)
@@ -824,7 +845,7 @@ class _Importer:
                 continue
             if role == "item_heading" and label is None:
                 self.note(
-                    "an item heading without a label is read as a paragraph",
+                    _("an item heading without a label is read as a paragraph"),
                     para.where,
                     text,
                 )
@@ -846,7 +867,7 @@ class _Importer:
                 target.data.setdefault("text", []).append(text)
                 continue
             if label.text in "•●▪◦·":
-                self.note("a bullet is read as `-`", para.where, text)
+                self.note(_("a bullet is read as `-`"), para.where, text)
             heading = role == "item_heading" or (
                 not self.styled and all(r.bold for r in para.text_runs())
             )
@@ -947,7 +968,9 @@ class _Importer:
             assert part.label is not None
             if part.label.text and part.label.number != n:
                 self.note(
-                    f"part {part.label.text}. is numbered {n} in the plan",
+                    _("part {label}. is numbered {number} in the plan").format(
+                        label=part.label.text, number=n
+                    ),
                     part.para.where if part.para else "",
                     part.data["title"],
                 )
@@ -970,7 +993,7 @@ class _Importer:
         numbers = [n.label.number for n in nodes if n.label is not None]
         if any(s is not style for s in styles):
             self.note(
-                "the items here are labelled in different ways; all are labelled as the first",
+                _("the items here are labelled in different ways; all are labelled as the first"),
                 nodes[0].para.where if nodes[0].para else "",
                 nodes[0].label.text if nodes[0].label else "",
                 path,
@@ -979,7 +1002,7 @@ class _Importer:
             range(1, len(numbers) + 1)
         ):
             self.note(
-                "the items here are not numbered 1, 2, 3 ...; they are numbered so in the plan",
+                _("the items here are not numbered 1, 2, 3 ...; they are numbered so in the plan"),
                 nodes[0].para.where if nodes[0].para else "",
                 ", ".join(n.label.text for n in nodes if n.label),
                 path,
@@ -996,7 +1019,7 @@ class _Importer:
             task = node.data["task"]
             if "lead" not in task:
                 self.note(
-                    "a task without `Đơn vị chủ trì` is read as paragraphs",
+                    _("a task without `Đơn vị chủ trì` is read as paragraphs"),
                     node.para.where if node.para else "",
                     "",
                     path,
@@ -1040,7 +1063,7 @@ class _Importer:
                 closing.extend(texts[k:])
                 del texts[k:]
                 self.note(
-                    "read as the closing (the text after the last item)",
+                    _("read as the closing (the text after the last item)"),
                     "",
                     closing[0],
                     "closing",
@@ -1083,8 +1106,10 @@ class _Importer:
         blocks.sort(key=lambda b: b.order)
         if not blocks:
             raise NotAPlan(
-                "it has no signature block (authority lines such as `TM. ỦY BAN NHÂN DÂN` or a "
-                "position, and the signer's name under them)"
+                _(
+                    "it has no signature block (authority lines such as `TM. ỦY BAN NHÂN DÂN` "
+                    "or a position, and the signer's name under them)"
+                )
             )
         return blocks, recipients
 
@@ -1107,7 +1132,7 @@ class _Importer:
             items: list[list[Segment]] = []
             end = at + 1
             for seg in segments[at + 1 :]:
-                role, _ = _pf_role(seg.para)
+                role, _kind = _pf_role(seg.para)
                 text = seg.text
                 if role and role not in ("recipient", "recipients_label"):
                     break
@@ -1163,7 +1188,9 @@ class _Importer:
                 continue
             if bullet == "+":
                 self.note(
-                    f"`+ {text}` is read as a recipient of its own (a line `- ...`)",
+                    _("`+ {text}` is read as a recipient of its own (a line `- ...`)").format(
+                        text=text
+                    ),
                     item[0].para.where,
                     text,
                     f"recipients.to[{len(to)}]",
@@ -1204,11 +1231,11 @@ class _Importer:
         blocks: list[_Block] = []
         current: list[Segment] = []
         for seg in segments:
-            role, _ = _pf_role(seg.para)
+            role, _kind = _pf_role(seg.para)
             if SIGNED_MARK.match(seg.text):
                 self.place(seg)
                 self.note(
-                    f"`{seg.text}` (a signed copy's mark) is left out",
+                    _("`{text}` (a signed copy's mark) is left out").format(text=seg.text),
                     seg.para.where,
                     seg.text,
                 )
@@ -1225,7 +1252,7 @@ class _Importer:
                 else:
                     order = (float(key[1]) if key[0] == "free" else 0.0, first.para.index)
                     order = (first.para.index, order[0])
-                kinds = {k for s in current for _, k in [_pf_role(s.para)] if k}
+                kinds = {k for s in current for _role, k in [_pf_role(s.para)] if k}
                 blocks.append(_Block(current, kinds.pop() if len(kinds) == 1 else None, order))
                 current = []
         return blocks
@@ -1258,8 +1285,10 @@ class _Importer:
         if len(names) == 1 and len(symbols) > 1 and len(lines) >= len(symbols):
             names = self.partition(lines, symbols)
             self.note(
-                f"the header has no `{separator}` between the names: read as {len(names)} "
-                "bodies by the symbol's abbreviations",
+                _(
+                    "the header has no `{separator}` between the names: read as {count} "
+                    "bodies by the symbol's abbreviations"
+                ).format(separator=separator, count=len(names)),
                 lines[0].para.where,
                 " / ".join(s.text for s in lines),
                 "issuers",
@@ -1425,8 +1454,10 @@ class _Importer:
             owners = list(best[1])
         if count != len(issuers):
             self.note(
-                f"{count} signature block(s) for {len(issuers)} issuing bodies; each block "
-                "names the body it signs for",
+                _(
+                    "{count} signature block(s) for {issuers} issuing bodies; each block "
+                    "names the body it signs for"
+                ).format(count=count, issuers=len(issuers)),
                 "",
                 "",
                 "signatures",
@@ -1462,7 +1493,9 @@ class _Importer:
                 kinds.add(kind)
                 if written != key:
                     self.note(
-                        f"`{written}` is read as the prefix `{key}`",
+                        _("`{written}` is read as the prefix `{prefix}`").format(
+                            written=written, prefix=key
+                        ),
                         seg.para.where,
                         seg.text,
                         path,
@@ -1557,9 +1590,11 @@ class _Importer:
                 taken.add(guess)
                 issuer["abbreviation"] = guess
                 self.note(
-                    f"the abbreviation `{guess}` of `{name}` is a guess (the symbol does not "
-                    "give one a body)",
-                    "header",
+                    _(
+                        "the abbreviation `{abbreviation}` of `{name}` is a guess (the symbol "
+                        "does not give one a body)"
+                    ).format(abbreviation=guess, name=name),
+                    _("header"),
                     name,
                     f"issuers[{n}].abbreviation",
                 )
@@ -1595,7 +1630,7 @@ class _Importer:
                 ):
                     continue
                 self.note(
-                    f"`{_clean(piece)[:60]}` is not part of a plan; left out",
+                    _("`{text}` is not part of a plan; left out").format(text=_clean(piece)[:60]),
                     para.where,
                     _clean(piece),
                 )
@@ -1646,11 +1681,13 @@ def _read_in_child(data: bytes, name: str, profile: Profile | None) -> DocumentR
         return read_plan_data(doc, profile=profile)
     except NotAPlan as exc:
         raise DocumentError(
-            f"does not read as a plan: {exc.message}",
+            _("does not read as a plan: {reason}").format(reason=exc.message),
             file=name,
             where=exc.where,
-            hint="planforge imports plans (a header, a type name such as KẾ HOẠCH, parts, "
-            "signatures); open the file in Word to see what it holds",
+            hint=_(
+                "planforge imports plans (a header, a type name such as KẾ HOẠCH, parts, "
+                "signatures); open the file in Word to see what it holds"
+            ),
         ) from None
 
 
@@ -1695,7 +1732,7 @@ def import_with_reading(
         lambda: _read_in_child(data, name, chosen),
         limits=limits or Limits(),
         name=name,
-        what="reading the document",
+        what=_("reading the document"),
     )
     try:
         plan = Plan.model_validate(reading.data)
@@ -1703,10 +1740,12 @@ def import_with_reading(
         first = exc.errors(include_url=False)[0]
         path = ".".join(str(k) for k in first["loc"])
         raise DocumentError(
-            f"what it holds is not a valid plan: {path}: {first['msg']}",
+            _("what it holds is not a valid plan: {field}: {problem}").format(
+                field=path, problem=first["msg"]
+            ),
             file=name,
             where=path,
-            hint="the text of this field in the document is the cause; correct it in Word",
+            hint=_("the text of this field in the document is the cause; correct it in Word"),
         ) from exc
     plan._import_findings = tuple(reading.findings)
     plan._import_notes = dict(reading.notes)

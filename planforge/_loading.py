@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from ._errors import PlanInputError, PlanWarning, Problem, ProfileError
 from ._files import InputFileError, read_input
 from ._findings import Finding
+from ._i18n import N_, _, ngettext
 from ._models import PROFILE_SUFFIXES, AuthorityType, Plan
 from ._profiles import Profile, builtin_profiles, default_profile, load_profile
 from ._text import (
@@ -45,6 +46,7 @@ MAX_PLAN_BYTES = 16 * 1024 * 1024
 #: Most values a YAML file may expand to, each use of an alias counted in full (a "billion
 #: laughs" file expands to billions).
 MAX_VALUES = 500_000
+_NESTED = N_("is nested more than {depth} levels deep; no plan is")
 
 
 def load_plan(path: str | Path, *, remove_invalid_chars: bool = False) -> Plan:
@@ -75,7 +77,13 @@ def parse_plan(data: Mapping[str, Any] | str | bytes, *, source: str | Path | No
     if isinstance(data, (bytes, bytearray)):
         if len(data) > MAX_PLAN_BYTES:
             raise PlanInputError(
-                [Problem(f"is larger than {MAX_PLAN_BYTES // (1 << 20)} MiB; no plan is")],
+                [
+                    Problem(
+                        _("is larger than {size} MiB; no plan is").format(
+                            size=MAX_PLAN_BYTES // (1 << 20)
+                        )
+                    )
+                ],
                 file=file,
             )
         text = _decode(bytes(data), file)
@@ -83,7 +91,8 @@ def parse_plan(data: Mapping[str, Any] | str | bytes, *, source: str | Path | No
         text = data
     else:
         raise PlanInputError(
-            [Problem("a plan must be a mapping of fields (issuers, title, parts, ...)")], file=file
+            [Problem(_("a plan must be a mapping of fields (issuers, title, parts, ...)"))],
+            file=file,
         )
     parsed, lines = _parse_text(text, file, as_json=file.suffix.lower() in _JSON_SUFFIXES)
     return plan_from_data(parsed, file=file, lines=lines)
@@ -95,7 +104,9 @@ def parse_plan_file(
     """The parsed data of a plan (or collection) file, and the line of each field path."""
     suffix = file.suffix.lower()
     if suffix not in _YAML_SUFFIXES | _JSON_SUFFIXES:
-        raise PlanInputError([Problem("a plan file must end in .yaml, .yml or .json")], file=file)
+        raise PlanInputError(
+            [Problem(_("a plan file must end in .yaml, .yml or .json"))], file=file
+        )
     try:
         raw = read_input(file, limit=MAX_PLAN_BYTES, what="plan")
     except InputFileError as exc:
@@ -119,15 +130,16 @@ def _parse_text(
 
 # -- encodings -----------------------------------------------------------------------------------
 
-_SAVE_AS_UTF8 = "open it in Notepad and save it again with File > Save As, Encoding: UTF-8"
+_SAVE_AS_UTF8 = N_("open it in Notepad and save it again with File > Save As, Encoding: UTF-8")
 _ENCODING_NAMES = {
-    "UTF-16LE": "is saved as UTF-16 (without a byte order mark), not UTF-8",
-    "UTF-16BE": "is saved as UTF-16 (big-endian, without a byte order mark), not UTF-8",
-    "Windows-1258": "is saved in the Windows Vietnamese code page (Windows-1258), not UTF-8",
-    "Windows-1252": 'is saved in a Windows "ANSI" code page (Windows-1252 or Windows-1258), '
-    "not UTF-8",
-    "TCVN3": "is saved in the TCVN3 (ABC) encoding of the .VnTime fonts, not Unicode",
-    "VNI": "is saved in the VNI encoding of the VNI-Times fonts, not Unicode",
+    "UTF-16LE": N_("is saved as UTF-16 (without a byte order mark), not UTF-8"),
+    "UTF-16BE": N_("is saved as UTF-16 (big-endian, without a byte order mark), not UTF-8"),
+    "Windows-1258": N_("is saved in the Windows Vietnamese code page (Windows-1258), not UTF-8"),
+    "Windows-1252": N_(
+        'is saved in a Windows "ANSI" code page (Windows-1252 or Windows-1258), not UTF-8'
+    ),
+    "TCVN3": N_("is saved in the TCVN3 (ABC) encoding of the .VnTime fonts, not Unicode"),
+    "VNI": N_("is saved in the VNI encoding of the VNI-Times fonts, not Unicode"),
 }
 #: Byte order marks and the encodings they announce (UTF-32's first: it starts like UTF-16's).
 _BOMS = (
@@ -147,14 +159,22 @@ def _decode(raw: bytes, file: Path) -> str:
                 text = raw.decode(codec)
             except UnicodeDecodeError as exc:
                 raise PlanInputError(
-                    [Problem(f"is saved as {name}, and part of it is damaged; {_SAVE_AS_UTF8}")],
+                    [
+                        Problem(
+                            _("is saved as {encoding}, and part of it is damaged; {advice}").format(
+                                encoding=name, advice=_(_SAVE_AS_UTF8)
+                            )
+                        )
+                    ],
                     file=file,
                 ) from exc
             finding = Finding(
                 "text",
                 "warning",
-                f"is saved as {name}; read as {name}, but save it as UTF-8, which every tool "
-                f"reads ({_SAVE_AS_UTF8})",
+                _(
+                    "is saved as {encoding}; read as {encoding}, but save it as UTF-8, which "
+                    "every tool reads ({advice})"
+                ).format(encoding=name, advice=_(_SAVE_AS_UTF8)),
                 where=str(file),
             )
             warnings.warn(PlanWarning(finding), stacklevel=4)
@@ -167,14 +187,18 @@ def _decode(raw: bytes, file: Path) -> str:
         column: int | None = len(before.rsplit("\n", 1)[-1]) + 1
         encoding = name_encoding(raw)
         if encoding is None:
-            message = f"is not UTF-8 text (it may not be a text file at all); {_SAVE_AS_UTF8}"
-        elif encoding in ("TCVN3", "VNI"):
-            message = (
-                f"{_ENCODING_NAMES[encoding]}: convert it to Unicode (for example with "
-                f"UniKey's converter, {encoding} → Unicode) and save it as UTF-8"
+            message = _("is not UTF-8 text (it may not be a text file at all); {advice}").format(
+                advice=_(_SAVE_AS_UTF8)
             )
+        elif encoding in ("TCVN3", "VNI"):
+            message = _(
+                "{saved_in}: convert it to Unicode (for example with UniKey's converter, "
+                "{encoding} → Unicode) and save it as UTF-8"
+            ).format(saved_in=_(_ENCODING_NAMES[encoding]), encoding=encoding)
         else:
-            message = f"{_ENCODING_NAMES[encoding]}: {_SAVE_AS_UTF8}"
+            message = _("{saved_in}: {advice}").format(
+                saved_in=_(_ENCODING_NAMES[encoding]), advice=_(_SAVE_AS_UTF8)
+            )
         if encoding is not None and encoding.startswith("UTF-16"):
             line = column = None  # the first byte already is not UTF-8: no place to name
         raise PlanInputError([Problem(message, line=line, column=column)], file=file) from exc
@@ -207,7 +231,9 @@ def _removed(characters: list[str], where: str) -> None:
     finding = Finding(
         "text",
         "warning",
-        f"removed characters a Word document cannot hold ({', '.join(characters)})",
+        _("removed characters a Word document cannot hold ({characters})").format(
+            characters=", ".join(characters)
+        ),
         where=where,
     )
     warnings.warn(PlanWarning(finding), stacklevel=5)  # at the caller of load_plan
@@ -218,7 +244,7 @@ def _strip_invalid_text(text: str, file: Path) -> str:
     for number, line in enumerate(_LINE_BREAK.split(text), 1):  # not splitlines: \v breaks
         bad = forbidden_input_chars(line)
         if bad:
-            _removed(bad, f"{file}: line {number}")
+            _removed(bad, f"{file}: " + _("line {line}").format(line=number))
     return remove_forbidden_input_chars(text)
 
 
@@ -229,7 +255,8 @@ def _strip_invalid(data: Any, path: PathKey, file: Path, lines: Mapping[PathKey,
             return data
         where = field_path(path)
         line = _nearest_line(path, lines)
-        _removed(bad, f"{file}: {where}" + (f" (line {line})" if line else ""))
+        at = " (" + _("line {line}").format(line=line) + ")" if line else ""
+        _removed(bad, f"{file}: {where}{at}")
         return remove_forbidden_xml_chars(data)
     if isinstance(data, dict):
         return {k: _strip_invalid(v, (*path, str(k)), file, lines) for k, v in data.items()}
@@ -244,7 +271,8 @@ def plan_from_data(
     """Validate already-parsed plan data; errors name each field path (and line, if known)."""
     if not isinstance(data, Mapping):
         raise PlanInputError(
-            [Problem("a plan must be a mapping of fields (issuers, title, parts, ...)")], file=file
+            [Problem(_("a plan must be a mapping of fields (issuers, title, parts, ...)"))],
+            file=file,
         )
     lines = lines or {}
     data, refused = _read_printed_authorities(data, file, lines)
@@ -267,12 +295,16 @@ def plan_from_data(
         if plan.profile_file() is None:
             named_file = plan.profile.lower().endswith(PROFILE_SUFFIXES)
             message = (
-                f"no profile file `{plan.profile}` in the plan's folder; a plan may name a "
-                "profile file beside it (or in a folder below it)"
+                _(
+                    "no profile file `{profile}` in the plan's folder; a plan may name a "
+                    "profile file beside it (or in a folder below it)"
+                ).format(profile=plan.profile)
                 if named_file
-                else f"no built-in profile `{plan.profile}` (built-in: "
-                f"{', '.join(builtin_profiles())}); leave it out, name a profile file beside "
-                "the plan (`my-office.yaml`), or pass one with --profile"
+                else _(
+                    "no built-in profile `{profile}` (built-in: {builtin}); leave it out, name "
+                    "a profile file beside the plan (`my-office.yaml`), or pass one with "
+                    "--profile"
+                ).format(profile=plan.profile, builtin=", ".join(builtin_profiles()))
             )
             raise PlanInputError(
                 [Problem(message, field="profile", line=lines.get(("profile",)))],
@@ -297,7 +329,7 @@ _PREFIX_LIKE = re.compile(
 )
 
 
-_KIND_NAMES = {"party": "Party", "state": "state", "organisation": "organisation"}
+_KIND_NAMES = {"party": N_("Party"), "state": N_("state"), "organisation": N_("organisation")}
 
 
 def _prefix_key(spelling: str) -> str:
@@ -418,9 +450,16 @@ def _read_printed_authorities(
                 finding = Finding(
                     "signature",
                     "warning",
-                    f"`{entry.strip()}` is printed `{meant} {read[1]}`: "
-                    f"{_KIND_NAMES.get(kind, kind)} documents under {profile.name} spell this "
-                    f"prefix `{meant}`",
+                    _(
+                        "`{entry}` is printed `{prefix} {body}`: {kind} documents under "
+                        "{profile} spell this prefix `{prefix}`"
+                    ).format(
+                        entry=entry.strip(),
+                        prefix=meant,
+                        body=read[1],
+                        kind=_(_KIND_NAMES[kind]) if kind in _KIND_NAMES else kind,
+                        profile=profile.name,
+                    ),
                     where=field_path(loc),
                 )
                 warnings.warn(PlanWarning(finding), stacklevel=4)
@@ -456,31 +495,30 @@ def _printed_authority(
             continue  # `TMX.` is not `TM.`; `T/MBAN` is `T/M BAN`
         of = rest.strip()
         if not of:
-            return f"`{text.strip()}` names no body or post after its prefix"
+            return _("`{text}` names no body or post after its prefix").format(text=text.strip())
         return meanings[key], of, re.sub(r"\s", "", match[1]).upper()
     listing = ", ".join(f"`{p}` ({t.value}: {_AUTHORITY_WORDS[t]})" for t, p in own.items())
     example = own.get(AuthorityType.COLLECTIVE, "TM.")
-    first, _, after = text.strip().partition(" ")
+    first, _space, after = text.strip().partition(" ")
     typed = next(
         (p for t, p in own.items() if _prefix_key(p) == _prefix_key(first) and after.strip()),
         None,
     )
     if typed is not None:  # `KT GIÁM ĐỐC`: the prefix without its dot or slash
-        return (
-            f"`{text.strip()}` has no authority prefix: did you mean `{typed} {after.strip()}`? "
-            f"(a prefix is written with its dot or slash); the prefixes are {listing}"
-        )
+        return _(
+            "`{text}` has no authority prefix: did you mean `{typed} {after}`? "
+            "(a prefix is written with its dot or slash); the prefixes are {listing}"
+        ).format(text=text.strip(), typed=typed, after=after.strip(), listing=listing)
     looks = _PREFIX_LIKE.match(text)
     if looks is not None:
-        return (
-            f"`{looks[1].strip()}` is not an authority prefix (in `{text.strip()}`); the "
-            f"prefixes are {listing}"
-        )
-    return (
-        f"`{text.strip()}` has no authority prefix: write one before the body or post (e.g. "
-        f"`{example} ỦY BAN NHÂN DÂN`); the prefixes are {listing}; a body that signs "
+        return _(
+            "`{prefix}` is not an authority prefix (in `{text}`); the prefixes are {listing}"
+        ).format(prefix=looks[1].strip(), text=text.strip(), listing=listing)
+    return _(
+        "`{text}` has no authority prefix: write one before the body or post (e.g. "
+        "`{example} ỦY BAN NHÂN DÂN`); the prefixes are {listing}; a body that signs "
         "without a prefix goes in `body:`"
-    )
+    ).format(text=text.strip(), example=example, listing=listing)
 
 
 def field_path(loc: tuple[str | int, ...]) -> str:
@@ -560,8 +598,11 @@ def _colon_in_text(
     head = "- " if isinstance(owner[-1], int) else f"{owner[-1]}: "
     fixed = _shown_fix(head + _quoted(text))
     problem = Problem(
-        f"{_COLON_ADVICE}, so `{key}` was read as a field name: put the text in quotes, "
-        f"`{fixed}`, or write `>-` after the colon and the text on the next line, indented",
+        _(
+            "the text holds `: ` (a colon and a space), which YAML reads as the start of a "
+            "field, so `{key}` was read as a field name: put the text in quotes, `{fixed}`, or "
+            "write `>-` after the colon and the text on the next line, indented"
+        ).format(key=key, fixed=fixed),
         field=field_path(owner),
         line=_nearest_line(loc, lines),
     )
@@ -582,16 +623,18 @@ def _looks_like_text(key: Any, known: list[str]) -> bool:
 _VALIDATOR = re.compile(r"function-(?:after|before|wrap|plain)\[")
 
 _TYPE_WORDS = {
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "bool_type": "must be true or false",
-    "list_type": "must be a list (lines starting with `- ` in YAML)",
-    "dict_type": "must be a mapping of fields (`key: value` lines in YAML)",
-    "model_type": "must be a mapping of fields (`key: value` lines in YAML)",
-    "model_attributes_type": "must be a mapping of fields (`key: value` lines in YAML)",
-    "missing": "is required but missing",
+    "string_type": N_("must be text, not {given}"),
+    "int_type": N_("must be a whole number, not {given}"),
+    "int_parsing": N_("must be a whole number, not {given}"),
+    "int_from_float": N_("must be a whole number, not {given}"),
+    "bool_type": N_("must be true or false, not {given}"),
+    "list_type": N_("must be a list (lines starting with `- ` in YAML), not {given}"),
+    "dict_type": N_("must be a mapping of fields (`key: value` lines in YAML), not {given}"),
+    "model_type": N_("must be a mapping of fields (`key: value` lines in YAML), not {given}"),
+    "model_attributes_type": N_(
+        "must be a mapping of fields (`key: value` lines in YAML), not {given}"
+    ),
+    "missing": N_("is required but missing"),
 }
 
 
@@ -601,19 +644,25 @@ def _message(err: Mapping[str, Any], loc: PathKey) -> str:
     if kind == "extra_forbidden":
         known = _known_fields(loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
-        listing = f" (fields here: {', '.join(known)})" if known and not close else ""
-        return f"unknown field `{loc[-1]}`{hint}{listing}"
+        if close:
+            return _("unknown field `{field}`; did you mean `{close}`?").format(
+                field=loc[-1], close=close[0]
+            )
+        if known:
+            return _("unknown field `{field}` (fields here: {fields})").format(
+                field=loc[-1], fields=", ".join(known)
+            )
+        return _("unknown field `{field}`").format(field=loc[-1])
     if kind in _TYPE_WORDS:
-        shown = "" if kind == "missing" else f", not {_shown(given)}"
-        return _TYPE_WORDS[kind] + shown
+        return _(_TYPE_WORDS[kind]).format(given=_shown(given))
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "kind":
-        return (
-            "must be a kind of body in lower-case letters (state, party, organisation), "
-            f"not {_shown(given)}"
-        )
+        return _(
+            "must be a kind of body in lower-case letters (state, party, organisation), not {given}"
+        ).format(given=_shown(given))
     if kind == "enum":
-        return f"must be one of {err.get('ctx', {}).get('expected', '')}, not {_shown(given)}"
+        return _("must be one of {choices}, not {given}").format(
+            choices=_one_of(str(err.get("ctx", {}).get("expected", ""))), given=_shown(given)
+        )
     if kind in {
         "date_type",
         "date_parsing",
@@ -623,24 +672,38 @@ def _message(err: Mapping[str, Any], loc: PathKey) -> str:
         return _date_message(given)
     if kind == "too_short":
         minimum = err.get("ctx", {}).get("min_length", 1)
-        return f"needs at least {minimum} {'entry' if minimum == 1 else 'entries'}"
+        return ngettext(
+            "needs at least {minimum} entry", "needs at least {minimum} entries", minimum
+        ).format(minimum=minimum)
     ctx = err.get("ctx", {})
     if kind == "greater_than_equal":
-        return f"must be {ctx.get('ge')} or more, not {_shown(given)}"
+        return _("must be {minimum} or more, not {given}").format(
+            minimum=ctx.get("ge"), given=_shown(given)
+        )
     if kind == "less_than_equal":
-        return f"must be {ctx.get('le')} or less, not {_shown(given)}"
+        return _("must be {maximum} or less, not {given}").format(
+            maximum=ctx.get("le"), given=_shown(given)
+        )
     return str(err["msg"]).removeprefix("Value error, ")
 
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     text = repr(value) if not isinstance(value, str) else f"`{value}`"
     return text if len(text) <= 60 else text[:57] + "...`"
+
+
+def _one_of(expected: str) -> str:
+    """pydantic's `'a', 'b' or 'c'` with the reader's word for "or"."""
+    values = [f"'{value}'" for value in re.findall(r"'([^']*)'", expected)]
+    if len(values) < 2:
+        return expected
+    return _("{first} or {second}").format(first=", ".join(values[:-1]), second=values[-1])
 
 
 def _date_message(given: Any) -> str:
@@ -649,12 +712,20 @@ def _date_message(given: Any) -> str:
     if match:
         year, month, day = (int(g) for g in match.groups())
         if month == 2 and day == 29 and not calendar.isleap(year):
-            return f"{text} does not exist: {year} is not a leap year (February has 28 days)"
+            return _(
+                "{date} does not exist: {year} is not a leap year (February has 28 days)"
+            ).format(date=text, year=year)
         if not 1 <= month <= 12:
-            return f"{text} is not a date: there is no month {month}"
+            return _("{date} is not a date: there is no month {month}").format(
+                date=text, month=month
+            )
         last = calendar.monthrange(year, month)[1]
-        return f"{text} is not a date: month {month} of {year} has {last} days"
-    return f"must be a date written YYYY-MM-DD (e.g. 2023-03-03), not {_shown(given)}"
+        return _("{date} is not a date: month {month} of {year} has {days} days").format(
+            date=text, month=month, year=year, days=last
+        )
+    return _("must be a date written YYYY-MM-DD (e.g. 2023-03-03), not {given}").format(
+        given=_shown(given)
+    )
 
 
 def _known_fields(loc: PathKey) -> list[str]:
@@ -691,16 +762,21 @@ def _nearest_line(loc: PathKey, lines: Mapping[PathKey, int]) -> int | None:
 
 def _parse_json(text: str, file: Path) -> Any:
     if not text.strip():
-        raise PlanInputError([Problem(_EMPTY)], file=file)
+        raise PlanInputError([Problem(_(_EMPTY))], file=file)
     try:
         data = json.loads(text)
     except RecursionError as exc:
-        raise PlanInputError(
-            [Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is")], file=file
-        ) from exc
+        raise PlanInputError([Problem(_(_NESTED).format(depth=MAX_DEPTH))], file=file) from exc
     except json.JSONDecodeError as exc:
         raise PlanInputError(
-            [Problem(f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)], file=file
+            [
+                Problem(
+                    _("invalid JSON: {problem}").format(problem=exc.msg),
+                    line=exc.lineno,
+                    column=exc.colno,
+                )
+            ],
+            file=file,
         ) from exc
     _check_shape(data, file, {})
     return data
@@ -718,9 +794,7 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
         finally:
             loader.dispose()
     except RecursionError as exc:
-        raise PlanInputError(
-            [Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is")], file=file
-        ) from exc
+        raise PlanInputError([Problem(_(_NESTED).format(depth=MAX_DEPTH))], file=file) from exc
     except yaml.MarkedYAMLError as exc:
         raise PlanInputError([_yaml_problem(exc, text)], file=file) from exc
     except yaml.reader.ReaderError as exc:
@@ -732,30 +806,34 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
         line, column = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         problem = Problem(
-            f"contains the character U+{ord(char):04X}, which a plan cannot hold; remove it "
-            "(it usually comes from copying out of another program) or pass "
-            "--remove-invalid-chars",
+            _(
+                "contains the character {code}, which a plan cannot hold; remove it "
+                "(it usually comes from copying out of another program) or pass "
+                "--remove-invalid-chars"
+            ).format(code=f"U+{ord(char):04X}"),
             line=line,
             column=column,
         )
         raise PlanInputError([problem], file=file) from exc
     except yaml.YAMLError as exc:
-        raise PlanInputError([Problem(f"invalid YAML: {exc}")], file=file) from exc
+        raise PlanInputError(
+            [Problem(_("invalid YAML: {problem}").format(problem=exc))], file=file
+        ) from exc
     if node is None:
-        raise PlanInputError([Problem(_EMPTY)], file=file)
+        raise PlanInputError([Problem(_(_EMPTY))], file=file)
     lines: dict[PathKey, int] = {}
     _record_lines(node, lines)
     return data, lines
 
 
-_EMPTY = """is empty (it holds no fields, only blank lines or comments); a plan starts like this:
+_EMPTY = N_("""is empty (it holds no fields, only blank lines or comments); a plan starts like this:
     issuers:
       - {name: SỞ Y TẾ, kind: state, abbreviation: SYT}
     place: Hà Nội
     date: 2024-05-06
     title: {summary: Phối hợp thực hiện nhiệm vụ năm 2024}
     signatures: [{signer: Nguyễn Văn A}]
-(the examples folder holds whole plans; `planforge import` reads one out of a Word document)"""
+(the examples folder holds whole plans; `planforge import` reads one out of a Word document)""")
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
@@ -766,7 +844,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     if "nesting depth" in problem:  # libyaml's own limit, far above ours
-        return Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is", line=line)
+        return Problem(_(_NESTED).format(depth=MAX_DEPTH), line=line)
     if mark is not None:
         rows = _LINE_BREAK.split(text)
         found = _tab_problem(problem, rows, mark.line, mark.column) or _colon_problem(
@@ -774,7 +852,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
         )
         if found is not None:
             return found
-    return Problem(f"invalid YAML: {problem}", line=line, column=column)
+    return Problem(_("invalid YAML: {problem}").format(problem=problem), line=line, column=column)
 
 
 def _indent(row: str) -> str:
@@ -800,13 +878,17 @@ def _tab_problem(problem: str, rows: list[str], row: int, column: int) -> Proble
     also = ""
     if others:
         shown = ", ".join(str(n) for n in others[:10]) + (", ..." if len(others) > 10 else "")
-        many = len(others) > 1
-        verb = "lines {} also start" if many else "line {} also starts"
-        also = f" ({verb.format(shown)} with a tab)"
+        also = ngettext(
+            " (line {lines} also starts with a tab)",
+            " (lines {lines} also start with a tab)",
+            len(others),
+        ).format(lines=shown)
     return Problem(
-        "the file uses a tab here, at the start of a line; YAML indents with spaces only: "
-        "replace each tab at the start of a line with spaces, two for each level, lined up "
-        f"with the lines above{also}",
+        _(
+            "the file uses a tab here, at the start of a line; YAML indents with spaces only: "
+            "replace each tab at the start of a line with spaces, two for each level, lined up "
+            "with the lines above{also}"
+        ).format(also=also),
         line=at[0] + 1,
         column=at[1] + 1,
     )
@@ -817,9 +899,6 @@ _LINE_HEAD = re.compile(
     r"(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)(?:(?P<key>[a-z_][a-z0-9_]*)[ ]*:[ ]+)?(?P<value>.*)"
 )
 _FIELD_HEAD = re.compile(r"[ ]*(?:-[ ]+)*(?P<key>[a-z_][a-z0-9_]*)[ ]*:(?:[ ]|$)")
-_COLON_ADVICE = (
-    "the text holds `: ` (a colon and a space), which YAML reads as the start of a field"
-)
 
 
 def _quoted(text: str) -> str:
@@ -850,7 +929,7 @@ def _colon_problem(problem: str, rows: list[str], row: int, column: int) -> Prob
     value = head["value"]
     comment = ""
     if " #" in value:
-        value, _, rest = value.partition(" #")
+        value, _hash, rest = value.partition(" #")
         comment = " #" + rest
     if not head["dashes"] and not head["key"]:
         # the text goes on from a line above: name the field it belongs to
@@ -864,23 +943,32 @@ def _colon_problem(problem: str, rows: list[str], row: int, column: int) -> Prob
             "text",
         )
         return Problem(
-            f"{_COLON_ADVICE}; this text goes on over several lines: write `{field}: >-` and "
-            "the text on the lines below it, indented (then `: ` is only text)",
+            _(
+                "the text holds `: ` (a colon and a space), which YAML reads as the start of a "
+                "field; this text goes on over several lines: write `{field}: >-` and the text "
+                "on the lines below it, indented (then `: ` is only text)"
+            ).format(field=field),
             line=row + 1,
             column=column + 1,
         )
     if not value or value[0] in "\"'{[|>&*!%@`":
         return Problem(
-            f"{_COLON_ADVICE}: put the whole text in quotes, or write `>-` after the field's "
-            "colon and the text on the next line, indented",
+            _(
+                "the text holds `: ` (a colon and a space), which YAML reads as the start of a "
+                "field: put the whole text in quotes, or write `>-` after the field's colon and "
+                "the text on the next line, indented"
+            ),
             line=row + 1,
             column=column + 1,
         )
     key = f"{head['key']}: " if head["key"] else ""
     fixed = f"{head['dashes']}{key}{_quoted(value.rstrip())}{comment}"
     return Problem(
-        f"{_COLON_ADVICE}: put the text in quotes, `{_shown_fix(fixed)}`, or write `>-` after "
-        "the colon and the text on the next line, indented",
+        _(
+            "the text holds `: ` (a colon and a space), which YAML reads as the start of a "
+            "field: put the text in quotes, `{fixed}`, or write `>-` after the colon and the "
+            "text on the next line, indented"
+        ).format(fixed=_shown_fix(fixed)),
         line=row + 1,
         column=column + 1,
     )
@@ -908,7 +996,10 @@ def _flow_colon_problem(current: str, row: int, column: int) -> Problem:
     )
     fixed += _quoted(value) + current[end:].rstrip()
     return Problem(
-        f"{_COLON_ADVICE}: put the text in quotes, `{_shown_fix(fixed)}`",
+        _(
+            "the text holds `: ` (a colon and a space), which YAML reads as the start of a "
+            "field: put the text in quotes, `{fixed}`"
+        ).format(fixed=_shown_fix(fixed)),
         line=row + 1,
         column=column + 1,
     )
@@ -931,8 +1022,7 @@ def _check_events(text: str, file: Path) -> None:
                 expanded += 1
                 if depth > MAX_DEPTH:
                     raise PlanInputError(
-                        [Problem(f"is nested more than {MAX_DEPTH} levels deep; no plan is",
-                                 line=line)],
+                        [Problem(_(_NESTED).format(depth=MAX_DEPTH), line=line)],
                         file=file,
                     )  # fmt: skip
                 opened.append((event.anchor, expanded))
@@ -946,9 +1036,9 @@ def _check_events(text: str, file: Path) -> None:
                 if event.anchor is not None:
                     sizes[event.anchor] = 1
             elif isinstance(event, yaml.AliasEvent):
-                if any(anchor == event.anchor for anchor, _ in opened):
+                if any(anchor == event.anchor for anchor, _start in opened):
                     raise PlanInputError(
-                        [Problem("refers to itself (a YAML alias inside its own anchor)",
+                        [Problem(_("refers to itself (a YAML alias inside its own anchor)"),
                                  line=line)],
                         file=file,
                     )  # fmt: skip
@@ -957,9 +1047,11 @@ def _check_events(text: str, file: Path) -> None:
                 raise PlanInputError(
                     [
                         Problem(
-                            f"expands to more than {MAX_VALUES:,} values through its aliases "
-                            "(`*name`), far more than any plan; write the values out, or use "
-                            "fewer aliases",
+                            _(
+                                "expands to more than {count:,} values through its aliases "
+                                "(`*name`), far more than any plan; write the values out, or "
+                                "use fewer aliases"
+                            ).format(count=MAX_VALUES),
                             line=line,
                         )
                     ],
@@ -999,7 +1091,7 @@ def _check_shape(data: Any, file: Path, lines: Mapping[PathKey, int]) -> None:
             raise PlanInputError(
                 [
                     Problem(
-                        "refers to itself (a YAML alias inside its own anchor)",
+                        _("refers to itself (a YAML alias inside its own anchor)"),
                         field=field_path(path),
                         line=_nearest_line(path, lines),
                     )
@@ -1010,7 +1102,7 @@ def _check_shape(data: Any, file: Path, lines: Mapping[PathKey, int]) -> None:
             raise PlanInputError(
                 [
                     Problem(
-                        f"is nested more than {MAX_DEPTH} levels deep; no plan is",
+                        _(_NESTED).format(depth=MAX_DEPTH),
                         field=field_path(path[:MAX_DEPTH]),
                         line=_nearest_line(path, lines),
                     )

@@ -27,6 +27,7 @@ from typing_extensions import TypedDict
 
 from ._errors import PlanInputError, Problem
 from ._findings import Finding
+from ._i18n import _
 from ._text import clean_text
 
 __all__ = [
@@ -56,16 +57,16 @@ PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 def _line(value: str) -> str:
     text = clean_text(value)
     if not text:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     if len(text.splitlines()) > 1:  # every Unicode line break, not only \n and \r
-        raise ValueError("must be a single line (remove the line break)")
+        raise ValueError(_("must be a single line (remove the line break)"))
     return text
 
 
 def _paragraph(value: str) -> str:
     text = clean_text(value)
     if not text:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     # A paragraph is one run of text: line breaks typed inside it (YAML "|" blocks) are
     # joined with a space, since a manual break in a justified paragraph stretches the line.
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
@@ -102,7 +103,7 @@ def _split_paragraphs(value: Any) -> Any:
 def _line_or_empty(value: str) -> str:
     text = clean_text(value)
     if len(text.splitlines()) > 1:
-        raise ValueError("must be a single line (remove the line break)")
+        raise ValueError(_("must be a single line (remove the line break)"))
     return text
 
 
@@ -133,13 +134,13 @@ def _given_lines(value: Any) -> Any:
 def _lines_text(value: str) -> str:
     text = clean_text(value)
     if not text:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     # only \n and \r\n: splitlines() also breaks at \v \f \x1c-\x1e, which are refused
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
     if any(not line for line in lines):
-        raise ValueError("has an empty line; remove it (each given line is printed as it is)")
+        raise ValueError(_("has an empty line; remove it (each given line is printed as it is)"))
     if any(len(line.splitlines()) > 1 for line in lines):
-        raise ValueError("must break lines only with a new line (or be a list of lines)")
+        raise ValueError(_("must break lines only with a new line (or be a list of lines)"))
     return "\n".join(" ".join(line.split()) for line in lines)
 
 
@@ -209,9 +210,9 @@ def _input_error(exc: ValidationError, model: str) -> PlanInputError:
             path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else str(key))
         message = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if err["type"] == "missing":
-            message = "is required but missing"
+            message = _("is required but missing")
         elif err["type"] == "extra_forbidden":
-            message = f"unknown field `{err['loc'][-1]}`"
+            message = _("unknown field `{name}`").format(name=err["loc"][-1])
         problems.append(Problem(message, field=path))
     return PlanInputError(problems, file=f"<{model}>")
 
@@ -418,7 +419,7 @@ class Item(_Model):
     @model_validator(mode="after")
     def _has_content(self) -> Item:
         if self.title is None and not self.text:
-            raise ValueError("an item needs a `title` or a `text`")
+            raise ValueError(_("an item needs a `title` or a `text`"))
         return self
 
 
@@ -695,14 +696,16 @@ class Plan(_Model):
             problem(
                 ("date",),
                 "missing_date",
-                "give `date` (YYYY-MM-DD), or `year` alone for a draft",
+                _("give `date` (YYYY-MM-DD), or `year` alone for a draft"),
                 None,
             )
         if self.date is not None and self.year is not None and self.year != self.date.year:
             problem(
                 ("year",),
                 "year_mismatch",
-                f"`year` {self.year} does not match `date` {self.date.isoformat()}",
+                _("`year` {year} does not match `date` {date}").format(
+                    year=self.year, date=self.date.isoformat()
+                ),
                 self.year,
             )
         abbreviations = [i.abbreviation for i in self.issuers]
@@ -711,8 +714,9 @@ class Plan(_Model):
                 problem(
                     ("signatures", n, "issuer"),
                     "unknown_issuer",
-                    f"`{sig.issuer}` is not an issuer's abbreviation "
-                    f"(one of: {', '.join(abbreviations)})",
+                    _("`{issuer}` is not an issuer's abbreviation (one of: {choices})").format(
+                        issuer=sig.issuer, choices=", ".join(abbreviations)
+                    ),
                     sig.issuer,
                 )
         if problems:

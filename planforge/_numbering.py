@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._i18n import _
 from ._models import ListStyle
 from ._profiles import Numbering
 
@@ -16,7 +17,7 @@ _ROMAN = (
 def roman(n: int) -> str:
     """1 -> I, 4 -> IV, 2026 -> MMXXVI."""
     if n < 1:
-        raise ValueError("Roman numerals start at 1")
+        raise ValueError(_("Roman numerals start at 1"))
     out = []
     for value, digits in _ROMAN:
         count, n = divmod(n, value)
@@ -27,7 +28,7 @@ def roman(n: int) -> str:
 def letter(n: int, letters: list[str]) -> str:
     """1 -> a, 6 -> e (after đ), past the last letter: aa, ab, ... (bijective base)."""
     if n < 1:
-        raise ValueError("letters start at 1")
+        raise ValueError(_("letters start at 1"))
     base = len(letters)
     out = []
     while n:

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from ._errors import OutputError
+from ._i18n import _
 
 __all__ = ["write_atomic"]
 
@@ -29,27 +30,32 @@ def write_atomic(
     folder = target.parent if str(target.parent) else Path()
     if not folder.is_dir():
         if folder.exists():
-            raise OutputError(f"{folder} is not a folder", file=target)
+            raise OutputError(_("{folder} is not a folder").format(folder=folder), file=target)
         if not parents:
             raise OutputError(
-                "the folder does not exist; create it, or pass parents=True",
+                _("the folder does not exist; create it, or pass parents=True"),
                 file=target,
             )
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(
-                f"cannot make the folder {folder} ({exc.strerror})", file=target
+                _("cannot make the folder {folder} ({reason})").format(
+                    folder=folder, reason=exc.strerror
+                ),
+                file=target,
             ) from exc
     if target.is_dir():
-        raise OutputError("is a folder; give a file name", file=target)
+        raise OutputError(_("is a folder; give a file name"), file=target)
     if target.exists() and not force:
-        raise OutputError("exists already; pass force=True to replace it", file=target)
+        raise OutputError(_("exists already; pass force=True to replace it"), file=target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(
-            f"cannot write in {folder} ({exc.strerror}); choose another output folder",
+            _("cannot write in {folder} ({reason}); choose another output folder").format(
+                folder=folder, reason=exc.strerror
+            ),
             file=target,
         ) from exc
     try:
@@ -61,12 +67,16 @@ def write_atomic(
             fh.flush()
             os.fsync(fh.fileno())
         if not force and target.exists():
-            raise OutputError("appeared while writing; pass force=True to replace it", file=target)
+            raise OutputError(
+                _("appeared while writing; pass force=True to replace it"), file=target
+            )
         Path(tmp).replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
-        raise OutputError(f"cannot be written ({exc.strerror})", file=target) from exc
+        raise OutputError(
+            _("cannot be written ({reason})").format(reason=exc.strerror), file=target
+        ) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from ._errors import OutputError, PlanInputError, Problem, RenderError, ToolMissingError
+from ._i18n import _
 
 __all__ = ["PdfConverters", "PdfResult", "convert_to_pdf", "pdf_seconds", "pdf_to_pngs"]
 
@@ -24,8 +25,8 @@ __all__ = ["PdfConverters", "PdfResult", "convert_to_pdf", "pdf_seconds", "pdf_t
 BATCH = 200
 #: Most documents one of `PdfConverters`' LibreOffice starts takes at once. Each start costs
 #: about a second and each document a few hundredths: on 200 plans, batches of 100 took 12 s
-#: with one process where batches of 16 took 21 s; a process takes its share of what waits
-#: (waiting ÷ jobs), so none idles while documents wait.
+#: with one process where batches of 16 took 21 s. Below this, a process takes its share of
+#: the work (see `PdfConverters`), so that the processes end together and few starts are paid.
 STREAM_BATCH = 100
 #: Set in LibreOffice's environment: every process of a conversion carries it, so that all of
 #: them can be found and stopped, whatever session they put themselves in.
@@ -38,8 +39,11 @@ def _soffice() -> str:
     found = found or shutil.which("libreoffice")
     if not found:
         raise ToolMissingError(
-            "LibreOffice is needed for PDF output and previews but is not installed; install "
-            f"it (Debian/Ubuntu: {_INSTALL}) or set PLANFORGE_SOFFICE to its soffice program"
+            _(
+                "LibreOffice is needed for PDF output and previews but is not installed; "
+                "install it (Debian/Ubuntu: {command}) or set PLANFORGE_SOFFICE to its soffice "
+                "program"
+            ).format(command=_INSTALL)
         )
     return found
 
@@ -71,21 +75,24 @@ def convert_to_pdf(
     missing = [str(p) for p in sources if not p.is_file()]
     if missing:
         raise PlanInputError(
-            [Problem(f"cannot convert: no such file ({', '.join(missing)})")], file=missing[0]
+            [Problem(_("cannot convert: no such file ({files})").format(files=", ".join(missing)))],
+            file=missing[0],
         )
     stems = [p.stem for p in sources]
     twice = sorted({s for s in stems if stems.count(s) > 1})
     if twice:
         raise OutputError(
-            f"two documents would both become {twice[0]}.pdf; give them different names",
+            _("two documents would both become {name}; give them different names").format(
+                name=twice[0] + ".pdf"
+            ),
             file=target,
         )
     if not target.is_dir():
-        raise OutputError("the output folder does not exist", file=target)
+        raise OutputError(_("the output folder does not exist"), file=target)
     results = [target / f"{p.stem}.pdf" for p in sources]
     existing = [r for r in results if r.exists()]
     if existing and not force:
-        raise OutputError("exists already; pass force=True to replace it", file=existing[0])
+        raise OutputError(_("exists already; pass force=True to replace it"), file=existing[0])
     soffice = _soffice()
     limit = timeout if timeout is not None else pdf_seconds(len(sources))
     deadline = time.monotonic() + limit
@@ -99,7 +106,9 @@ def convert_to_pdf(
         for source, result in zip(sources, results, strict=True):
             made = converted / f"{source.stem}.pdf"
             if not made.is_file() or made.stat().st_size == 0:
-                raise RenderError(f"LibreOffice did not convert {source} (is it a .docx?)")
+                raise RenderError(
+                    _("LibreOffice did not convert {file} (is it a .docx?)").format(file=source)
+                )
             made.replace(result)
     return results
 
@@ -116,15 +125,23 @@ def _run_soffice(
         except subprocess.TimeoutExpired:
             _kill_conversion(proc.pid, profile)
             proc.wait()
-            raise RenderError(
-                f"LibreOffice did not finish converting {len(batch)} document(s) within the "
-                f"time limit of {limit:g} s and was stopped"
-            ) from None
+            raise RenderError(_timed_out(len(batch), limit)) from None
         finally:
             _kill_conversion(proc.pid, profile)  # helpers it left running
     if proc.returncode != 0:
         err = log.read_bytes()[-500:].decode(errors="replace")
-        raise RenderError(f"LibreOffice failed (exit {proc.returncode}): {err}")
+        raise RenderError(_failed(proc.returncode, err))
+
+
+def _timed_out(documents: int, limit: float) -> str:
+    return _(
+        "LibreOffice did not finish converting {documents} document(s) within the time limit "
+        "of {limit:g} s and was stopped"
+    ).format(documents=documents, limit=limit)
+
+
+def _failed(code: int, log: str) -> str:
+    return _("LibreOffice failed (exit {code}): {log}").format(code=code, log=log)
 
 
 def _command(soffice: str, profile: Path, outdir: Path, batch: Sequence[Path]) -> list[str]:
@@ -235,15 +252,12 @@ class _Slot:
             if time.monotonic() < self.deadline:
                 return False
             self.stop()
-            return (
-                f"LibreOffice did not finish converting {len(self.batch)} document(s) within "
-                f"the time limit of {self.limit:g} s and was stopped"
-            )
+            return _timed_out(len(self.batch), self.limit)
         code = proc.returncode
         self.stop()  # helpers it left running
         if code != 0:
             err = self.log_path.read_bytes()[-500:].decode(errors="replace")
-            return f"LibreOffice failed (exit {code}): {err}"
+            return _failed(code, err)
         return None
 
 
@@ -251,14 +265,17 @@ class PdfConverters:
     """Converts .docx files to PDF in *outdir* with up to *jobs* LibreOffice processes at once,
     fed while the documents are still being made: `add` a document as soon as it is written.
 
-    Each process has its private profile (`-env:UserInstallation`) and takes a small batch
-    (at most `STREAM_BATCH`, about its share of the documents waiting), so that none idles
-    while documents wait. Each start has its own time limit, `pdf_seconds(len(batch))` unless
-    *timeout* (seconds a start) is given; when it passes, every process of that start is
-    killed. A start that fails is retried one document at a time, so that only the documents
-    LibreOffice cannot convert fail; they are reported in the results, and the others go on.
-    PDFs appear in *outdir* only when complete (renamed into place); an existing PDF is kept
-    unless *force* (its document then fails).
+    Each process has its private profile (`-env:UserInstallation`) and takes its share of the
+    work, at most `STREAM_BATCH` documents: the documents waiting and those still *expected*
+    (when the caller says how many it will add), divided among the free processes, so that
+    the processes end together instead of paying a start for each smaller and smaller batch
+    at the end. A free process starts as soon as its share is waiting (or nothing more is to
+    come), so conversion runs while later documents are still being made. Each start has its
+    own time limit, `pdf_seconds(len(batch))` unless *timeout* (seconds a start) is given;
+    when it passes, every process of that start is killed. A start that fails is retried one
+    document at a time, so that only the documents LibreOffice cannot convert fail; they are
+    reported in the results, and the others go on. PDFs appear in *outdir* only when complete
+    (renamed into place); an existing PDF is kept unless *force* (its document then fails).
 
     There are no threads: the caller drives the processes with `pump` (cheap, never blocks)
     and collects every result with `finish`; safe to use around a fork()ing process pool.
@@ -273,16 +290,20 @@ class PdfConverters:
         force: bool = False,
         timeout: float | None = None,
         batch: int = STREAM_BATCH,
+        expected: int | None = None,
     ) -> None:
         self.outdir = Path(outdir)
         if not self.outdir.is_dir():
-            raise OutputError("the output folder does not exist", file=self.outdir)
+            raise OutputError(_("the output folder does not exist"), file=self.outdir)
         self.soffice = _soffice()
         self.jobs = max(1, jobs)
         self.force = force
         self.timeout = timeout
         self.batch = max(1, batch)
         self.starts = 0  # LibreOffice starts so far
+        self.expected = expected  # how many documents the caller will add, when it knows
+        self._added = 0
+        self._closed = False  # finish() was called: nothing more will be added
         self._work = Path(tempfile.mkdtemp(prefix=".planforge-pdf-", dir=self.outdir))
         self._slots = [_Slot(self._work / str(n)) for n in range(self.jobs)]
         self._waiting: deque[Path] = deque()
@@ -298,6 +319,7 @@ class PdfConverters:
     def add(self, docx: str | Path) -> None:
         """Queue a written .docx; its PDF will be `outdir/<stem>.pdf`."""
         self._waiting.append(Path(docx))
+        self._added += 1
         self.pump()
 
     @property
@@ -312,12 +334,29 @@ class PdfConverters:
             if slot.proc is not None:
                 self._collect(slot)
         for slot in self._slots:
-            if slot.proc is None and (self._alone or self._waiting):
+            if slot.proc is None and (
+                self._alone
+                or (
+                    self._waiting and (len(self._waiting) >= self._share() or not self._more_coming)
+                )
+            ):
                 self._start(slot)
+
+    @property
+    def _more_coming(self) -> bool:
+        return not self._closed and self.expected is not None and self._added < self.expected
+
+    def _share(self) -> int:
+        """What a free process takes: the documents not handed out yet (waiting, and still to
+        come) divided among the free processes, at most `batch`."""
+        coming = self.expected - self._added if self._more_coming and self.expected else 0
+        free = sum(1 for slot in self._slots if slot.proc is None)
+        return max(1, min(self.batch, math.ceil((len(self._waiting) + coming) / max(1, free))))
 
     def finish(self, poll: float = 0.05) -> list[PdfResult]:
         """Wait until every document added is converted or failed; the results so far, in the
         order they ended."""
+        self._closed = True
         self.pump()
         while self.busy:
             time.sleep(poll)
@@ -337,14 +376,14 @@ class PdfConverters:
         if self._alone:
             batch = [self._alone.popleft()]
         else:
-            # about this process's share of what waits, so that the others get theirs
-            share = min(self.batch, math.ceil(len(self._waiting) / self.jobs))
-            batch = [self._waiting.popleft() for _ in range(max(1, share))]
+            share = min(self._share(), len(self._waiting))
+            batch = [self._waiting.popleft() for _n in range(share)]
         limit = self.timeout if self.timeout is not None else pdf_seconds(len(batch))
         try:
             slot.start(self.soffice, batch, limit)
         except OSError as exc:
-            self._results += [PdfResult(d, None, f"cannot start LibreOffice: {exc}") for d in batch]
+            error = _("cannot start LibreOffice: {error}").format(error=exc)
+            self._results += [PdfResult(d, None, error) for d in batch]
             return
         self.starts += 1
 
@@ -369,14 +408,15 @@ class PdfConverters:
         target = self.outdir / f"{source.stem}.pdf"
         try:
             if not made.is_file() or made.stat().st_size == 0:
-                return PdfResult(source, None, f"LibreOffice did not convert {source}")
+                error = _("LibreOffice did not convert {file}").format(file=source)
+                return PdfResult(source, None, error)
             if target.exists() and not self.force:
-                return PdfResult(
-                    source, None, f"{target}: exists already; pass force=True to replace it"
-                )
+                error = _("exists already; pass force=True to replace it")
+                return PdfResult(source, None, f"{target}: {error}")
             made.replace(target)
         except OSError as exc:
-            return PdfResult(source, None, f"{target}: cannot be written ({exc.strerror})")
+            error = _("cannot be written ({reason})").format(reason=exc.strerror)
+            return PdfResult(source, None, f"{target}: {error}")
         finally:
             made.unlink(missing_ok=True)
         return PdfResult(source, target, None)
@@ -387,8 +427,10 @@ def pdf_to_pngs(pdf: Path, outdir: Path, *, prefix: str, dpi: int = 100) -> list
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         raise ToolMissingError(
-            "pdftoppm is needed for page previews but is not installed; install it "
-            "(Debian/Ubuntu: apt-get install poppler-utils)"
+            _(
+                "pdftoppm is needed for page previews but is not installed; install it "
+                "(Debian/Ubuntu: {command})"
+            ).format(command="apt-get install poppler-utils")
         )
     try:
         subprocess.run(
@@ -398,7 +440,8 @@ def pdf_to_pngs(pdf: Path, outdir: Path, *, prefix: str, dpi: int = 100) -> list
             timeout=300,
         )
     except subprocess.CalledProcessError as exc:
-        raise RenderError(f"pdftoppm failed: {exc.stderr.decode(errors='replace')[:300]}") from exc
+        error = exc.stderr.decode(errors="replace")[:300]
+        raise RenderError(_("pdftoppm failed: {error}").format(error=error)) from exc
     pages = sorted(outdir.glob(f"{prefix}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     # pdftoppm pads page numbers to the page count's width (-01, -02): name them plainly
     renamed = []

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from ._errors import OutputError, PlanInputError, Problem
+from ._i18n import _
 from ._loading import load_plan
 from ._models import Plan
 from ._pdf import convert_to_pdf, pdf_to_pngs
@@ -34,17 +35,19 @@ def preview_pages(
     folder = Path(outdir)
     stem = name or (Path(source).stem if not isinstance(source, Plan) else "plan")
     if folder.exists() and not folder.is_dir():
-        raise OutputError("is not a folder", file=folder)
+        raise OutputError(_("is not a folder"), file=folder)
     existing = sorted(folder.glob(f"{stem}-*.png")) if folder.is_dir() else []
     if existing and not force:
         raise OutputError(
-            f"already holds {existing[0].name}; pass force=True to replace the previews",
+            _("already holds {name}; pass force=True to replace the previews").format(
+                name=existing[0].name
+            ),
             file=folder,
         )
     with tempfile.TemporaryDirectory(prefix="planforge-") as tmp:
         if not isinstance(source, Plan) and Path(source).suffix.lower() == ".docx":
             if not Path(source).is_file():
-                raise PlanInputError([Problem("no such file")], file=source)
+                raise PlanInputError([Problem(_("no such file"))], file=source)
             docx = Path(tmp) / f"{stem}.docx"
             docx.write_bytes(Path(source).read_bytes())
         else:

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from ._errors import PlanInputError, Problem, ProfileError
 from ._files import InputFileError, read_input
+from ._i18n import _
 from ._models import AuthorityType, ListStyle
 from ._yaml import load_yaml
 
@@ -56,20 +57,29 @@ def _format_of(*fields: str) -> Any:
         try:
             parsed = list(string.Formatter().parse(value))
         except ValueError as exc:
-            raise ValueError(f"is not a format string ({exc}); write fields as {shown}") from exc
-        for _, field, spec, conversion in parsed:
+            raise ValueError(
+                _("is not a format string ({error}); write fields as {shown}").format(
+                    error=exc, shown=shown
+                )
+            ) from exc
+        for _literal, field, spec, conversion in parsed:
             if field is None:
                 continue
             if field not in allowed:
                 raise ValueError(
-                    f"uses `{{{field}}}`; this format may use only {shown} (a literal brace is "
-                    "written twice: `{{`)"
+                    _(
+                        "uses `{{{field}}}`; this format may use only {shown} (a literal brace "
+                        "is written twice: `{{{{`)"
+                    ).format(field=field, shown=shown)
                 )
             if conversion is not None or not _FORMAT_SPEC.fullmatch(spec or ""):
+                shown_conversion = "!" + conversion if conversion else ""
+                given = f"{{{field}{shown_conversion}{':' + spec if spec else ''}}}"
                 raise ValueError(
-                    f"`{{{field}{'!' + conversion if conversion else ''}"
-                    f"{':' + spec if spec else ''}}}` is not allowed; write `{{{field}}}` (or "
-                    f"a width of up to two digits, `{{{field}:>3}}`)"
+                    _(
+                        "`{given}` is not allowed; write `{plain}` (or a width of up to two "
+                        "digits, `{wide}`)"
+                    ).format(given=given, plain=f"{{{field}}}", wide=f"{{{field}:>3}}")
                 )
         return value
 
@@ -90,8 +100,12 @@ def _pattern_of(letters: str, most: int) -> Any:
     def check(value: str) -> str:
         if not pattern.fullmatch(value) or len(set(value)) != 1:
             raise ValueError(
-                f"`{value}` is not a date pattern here; write {' or '.join(letters)} repeated "
-                f"up to {most} times (`{letters[0] * 2}`)"
+                _(
+                    "`{value}` is not a date pattern here; write {letters} repeated up to "
+                    "{most} times (`{example}`)"
+                ).format(
+                    value=value, letters=_(" or ").join(letters), most=most, example=letters[0] * 2
+                )
             )
         return value
 
@@ -459,16 +473,18 @@ class Profile(_P):
         start = self.effective_from.strftime("%d/%m/%Y") if self.effective_from else ""
         end = self.effective_to.strftime("%d/%m/%Y") if self.effective_to else ""
         if start and end:
-            return f"{start} – {end}"
+            return _("{start} – {end}").format(start=start, end=end)
         if start:
-            return f"from {start}"
-        return f"until {end}" if end else ""
+            return _("from {start}").format(start=start)
+        return _("until {end}").format(end=end) if end else ""
 
     def style(self, role: str) -> TextStyle:
         try:
             return self.styles[role]
         except KeyError:
-            raise ProfileError(f"profile {self.name!r} has no style for {role!r}") from None
+            raise ProfileError(
+                _("profile {name!r} has no style for {role!r}").format(name=self.name, role=role)
+            ) from None
 
 
 #: Element roles every profile must style; the template builder makes one Word style each.
@@ -504,12 +520,17 @@ def _validate(data: Mapping[str, Any], *, file: Path | str | None) -> Profile:
         first = exc.errors(include_url=False)[0]
         field = ".".join(str(k) for k in first["loc"])
         count = len(exc.errors())
-        more = f" (and {count - 1} more problems)" if count > 1 else ""
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise ProfileError(message + more, file=file, field=field) from exc
+        if count > 1:
+            message = _("{message} (and {count} more problems)").format(
+                message=message, count=count - 1
+            )
+        raise ProfileError(message, file=file, field=field) from exc
     missing = [role for role in STYLE_ROLES if role not in profile.styles]
     if missing:
-        raise ProfileError(f"no style for {', '.join(missing)}", file=file, field="styles")
+        raise ProfileError(
+            _("no style for {roles}").format(roles=", ".join(missing)), file=file, field="styles"
+        )
     return profile
 
 
@@ -556,8 +577,9 @@ def load_profile(source: str | Path) -> Profile:
     file = Path(source)
     if not file.is_file():
         raise ProfileError(
-            "no built-in profile and no file of that name "
-            f"(built-in: {', '.join(builtin_profiles())})",
+            _("no built-in profile and no file of that name (built-in: {names})").format(
+                names=", ".join(builtin_profiles())
+            ),
             file=file,
         )
     data = _read_profile_file(file)
@@ -575,7 +597,9 @@ def load_profile(source: str | Path) -> Profile:
             merged["name"] = f"{base_name}+{file.stem}"
     else:
         raise ProfileError(
-            f"unknown profile {base_name!r} (built-in: {', '.join(builtin_profiles())})",
+            _("unknown profile {name!r} (built-in: {names})").format(
+                name=base_name, names=", ".join(builtin_profiles())
+            ),
             file=file,
             field="extends",
         )
@@ -590,11 +614,13 @@ def _read_profile_file(file: Path) -> dict[str, Any]:
     try:
         data = load_yaml(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ProfileError("is not UTF-8 text; save the file as UTF-8", file=file) from exc
+        raise ProfileError(_("is not UTF-8 text; save the file as UTF-8"), file=file) from exc
     except (yaml.YAMLError, RecursionError) as exc:
-        raise ProfileError(f"cannot read the profile: {exc}", file=file) from exc
+        raise ProfileError(
+            _("cannot read the profile: {error}").format(error=exc), file=file
+        ) from exc
     if not isinstance(data, Mapping):
-        raise ProfileError("a profile file must be a mapping", file=file)
+        raise ProfileError(_("a profile file must be a mapping"), file=file)
     return dict(data)
 
 
@@ -607,11 +633,11 @@ def unknown_kind(kind: str, known: list[str] | None = None) -> str:
     """What to say of a kind no profile serves: the known ones, and the closest."""
     known = known or builtin_kinds()
     close = difflib.get_close_matches(kind, known, 1, 0.6)
-    hint = f"; did you mean `{close[0]}`?" if close else ""
-    return (
-        f"`{kind}` is not a kind of body any profile here serves ({', '.join(known)}){hint} "
-        "(a profile file may serve others: name it with `profile:` or --profile)"
-    )
+    hint = _("; did you mean `{name}`?").format(name=close[0]) if close else ""
+    return _(
+        "`{kind}` is not a kind of body any profile here serves ({known}){hint} (a profile "
+        "file may serve others: name it with `profile:` or --profile)"
+    ).format(kind=kind, known=", ".join(known), hint=hint)
 
 
 def builtin_kinds() -> list[str]:
@@ -661,9 +687,10 @@ def resolve_profile(
         file = plan.profile_file()
         if file is None:
             raise ProfileError(
-                f"the plan names profile {plan.profile!r}, which is not built in "
-                f"(built-in: {', '.join(builtin_profiles())}) and not a profile file beside "
-                "the plan",
+                _(
+                    "the plan names profile {name!r}, which is not built in (built-in: "
+                    "{names}) and not a profile file beside the plan"
+                ).format(name=plan.profile, names=", ".join(builtin_profiles())),
                 field="profile",
             )
         return load_profile(file)

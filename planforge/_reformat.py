@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ._errors import DocumentError, OutputError
 from ._files import read_word_file
 from ._findings import Finding
+from ._i18n import _
 from ._import import import_with_reading
 from ._output import write_atomic
 from ._profiles import Profile, load_profile, resolve_profile
@@ -75,7 +76,9 @@ def reformat_docx(
 
     if output is not None and Path(output).suffix.lower() != ".docx":
         raise OutputError(
-            f"a reformatted document is a Word document: name it {Path(output).stem}.docx",
+            _("a reformatted document is a Word document: name it {stem}.docx").format(
+                stem=Path(output).stem
+            ),
             file=output,
         )
     if output is not None and Path(output).exists() and not force:
@@ -85,7 +88,7 @@ def reformat_docx(
     given = resolve_profile(profile)
     plan, reading = import_with_reading(data, profile=given, limits=limits, name=name)
     chosen = given or load_profile(reading.profile)
-    _, before = audit_report(data, profile=chosen, limits=limits)
+    _report, before = audit_report(data, profile=chosen, limits=limits)
     with Renderer(template=template, profile=chosen, check=True, limits=limits) as renderer:
         result = renderer.render_result(plan)
     after = {_key(f) for f in result.audit}

@@ -10,6 +10,7 @@ from ._context import build_context
 from ._errors import PlanWarning, TemplateError
 from ._files import InputFileError, read_input
 from ._findings import Finding
+from ._i18n import _
 from ._models import Plan
 from ._output import write_atomic
 from ._profiles import Profile, resolve_profile
@@ -84,25 +85,34 @@ class Renderer:
     def render_result(self, plan: Plan) -> RenderResult:
         """The .docx of *plan* with every finding of the plan checks (and of the audit, with
         *check*). Raises PlanInputError when a check finds an error (nothing is rendered)."""
-        from ._word.render import check_rendered, render_docx
+        from ._word.render import check_rendered, render_package
 
         chosen = self.profile_for(plan)
         findings = plan_findings(plan, chosen)
         raise_for_errors(findings, plan)
         context = build_context(plan, chosen)
         if self._worker is None:
-            data = render_docx(context, chosen)
+            package = render_package(context, chosen)
         else:
-            data = self._worker.render(context, chosen)
-            check_rendered(data, name=self.template_name)  # nothing made at render time escapes
+            parts = self._worker.render(context, chosen)
+            # nothing made at render time escapes: the parts made from the plan are checked
+            # (the template's own were, once, with it), and zipped here, as checked
+            check_rendered(parts, name=self.template_name)
+            assert self._worker.layout is not None
+            package = self._worker.layout.assemble(parts)
         audit: list[Finding] = []
         if self.check:
             from ._word.audit import audit_document
 
             audit = audit_document(
-                data, profile=chosen, trusted=True, name=self.template_name or "rendered plan"
+                package.data,
+                profile=chosen,
+                trusted=True,
+                name=self.template_name or _("rendered plan"),
+                parts=package.parts,
+                trees=package.trees,
             )
-        return RenderResult(data, tuple(findings), tuple(audit), chosen)
+        return RenderResult(package.data, tuple(findings), tuple(audit), chosen)
 
     def render(self, plan: Plan) -> bytes:
         """The .docx of *plan*; findings are issued as `PlanWarning`s."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ._errors import PlanInputError, Problem, ProfileError
 from ._findings import Finding
+from ._i18n import _
 from ._models import AuthorityType, IssuerKind, Plan
 from ._profiles import (
     Profile,
@@ -81,9 +82,6 @@ def _period_findings(plan: Plan, profile: Profile) -> list[Finding]:
     day = plan_day(plan)
     if profile.in_force(day):
         return []
-    when = (
-        f"dated {day:%d/%m/%Y}" if plan.date is not None else f"a draft rendered on {day:%d/%m/%Y}"
-    )
     kind = plan.issuers[0].kind
     if profile.default_for and kind not in profile.default_for:
         kind = profile.default_for[0]
@@ -91,16 +89,37 @@ def _period_findings(plan: Plan, profile: Profile) -> list[Finding]:
         current: Profile | None = default_profile(kind, day)
     except ProfileError:
         current = None
-    instead = f"; {current.name} is in force then" if current and current.in_force(day) else ""
-    return [
-        _warning(
-            "profile",
-            f"profile {profile.name} applies to documents {profile.period()}; this plan is "
-            f"{when}{instead}",
-            "profile",
-            profile.source,
+    instead = current is not None and current.in_force(day)
+    if plan.date is not None:
+        message = (
+            _(
+                "profile {profile} applies to documents {period}; this plan is dated "
+                "{day:%d/%m/%Y}; {current} is in force then"
+            )
+            if instead
+            else _(
+                "profile {profile} applies to documents {period}; this plan is dated {day:%d/%m/%Y}"
+            )
         )
-    ]
+    else:
+        message = (
+            _(
+                "profile {profile} applies to documents {period}; this plan is a draft "
+                "rendered on {day:%d/%m/%Y}; {current} is in force then"
+            )
+            if instead
+            else _(
+                "profile {profile} applies to documents {period}; this plan is a draft "
+                "rendered on {day:%d/%m/%Y}"
+            )
+        )
+    text = message.format(
+        profile=profile.name,
+        period=profile.period(),
+        day=day,
+        current=current.name if current is not None else "",
+    )
+    return [_warning("profile", text, "profile", profile.source)]
 
 
 def _reorganisation_findings(plan: Plan, profile: Profile) -> list[Finding]:
@@ -120,8 +139,10 @@ def _reorganisation_findings(plan: Plan, profile: Profile) -> list[Finding]:
             found.append(
                 _warning(
                     "reorganisation",
-                    f"`{text}` names a {word.lower()}-level unit, and there are none since "
-                    f"{rule.since:%d/%m/%Y}; check the name (kept as written)",
+                    _(
+                        "`{text}` names a {level}-level unit, and there are none since "
+                        "{since:%d/%m/%Y}; check the name (kept as written)"
+                    ).format(text=text, level=word.lower(), since=rule.since),
                     where,
                     rule.source,
                 )
@@ -160,7 +181,9 @@ def _number_findings(plan: Plan, profile: Profile) -> list[Finding]:
         found.append(
             _warning(
                 "number",
-                f"number {number} is outside 1–{checks.max_number}; kept as written",
+                _("number {number} is outside 1–{most}; kept as written").format(
+                    number=number, most=checks.max_number
+                ),
                 "number.number",
                 checks.source_number,
             )
@@ -172,8 +195,10 @@ def _number_findings(plan: Plan, profile: Profile) -> list[Finding]:
         found.append(
             _warning(
                 "number",
-                f"the symbol {sep.join(given)} does not match the issuers' abbreviations "
-                f"({sep.join(expected)}); kept as written",
+                _(
+                    "the symbol {symbol} does not match the issuers' abbreviations "
+                    "({expected}); kept as written"
+                ).format(symbol=sep.join(given), expected=sep.join(expected)),
                 "number.symbols",
                 checks.source_symbol,
             )
@@ -182,7 +207,7 @@ def _number_findings(plan: Plan, profile: Profile) -> list[Finding]:
 
 
 def _kind_name(kind: str) -> str:
-    return "Party" if kind == IssuerKind.PARTY else kind
+    return _("Party") if kind == IssuerKind.PARTY else kind
 
 
 def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
@@ -201,8 +226,15 @@ def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
                     Finding(
                         "authority",
                         "error",
-                        f"`{authority.type.value}` has no prefix in {_kind_name(kind)} documents "
-                        f"under {profile.name}; choose one of {usable}",
+                        _(
+                            "`{type}` has no prefix in {kind} documents under {profile}; "
+                            "choose one of {usable}"
+                        ).format(
+                            type=authority.type.value,
+                            kind=_kind_name(kind),
+                            profile=profile.name,
+                            usable=usable,
+                        ),
                         authority_source,
                         f"{where}.type",
                     )
@@ -216,8 +248,10 @@ def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
                     found.append(
                         _warning(
                             "signature",
-                            f"`{shown}` is signed by a deputy, but the position "
-                            f"`{sig.position or '(none)'}` is not a deputy's; kept as written",
+                            _(
+                                "`{shown}` is signed by a deputy, but the position "
+                                "`{position}` is not a deputy's; kept as written"
+                            ).format(shown=shown, position=sig.position or _("(none)")),
                             f"signatures[{n}].position",
                             checks.source_deputy,
                         )
@@ -228,8 +262,10 @@ def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
                 found.append(
                     _warning(
                         "signature",
-                        f"`{shown}`: the head of an advisory body signs directly, without "
-                        f"`{prefix}`; kept as written",
+                        _(
+                            "`{shown}`: the head of an advisory body signs directly, without "
+                            "`{prefix}`; kept as written"
+                        ).format(shown=shown, prefix=prefix),
                         where,
                         checks.source_collective,
                     )
@@ -242,8 +278,10 @@ def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
                 found.append(
                     _warning(
                         "signature",
-                        f"`{shown}` signs for a body that is not among the issuers "
-                        f"({', '.join(i.name for i in plan.issuers)}); kept as written",
+                        _(
+                            "`{shown}` signs for a body that is not among the issuers "
+                            "({issuers}); kept as written"
+                        ).format(shown=shown, issuers=", ".join(i.name for i in plan.issuers)),
                         where,
                         checks.source_issuers,
                     )
@@ -255,9 +293,21 @@ def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
             found.append(
                 _warning(
                     "signature",
-                    f"a joint plan has one signature block per issuing body: "
-                    f"{len(plan.issuers)} issuers, {len(plan.signatures)} blocks"
-                    + (f"; no block for {', '.join(missing)}" if missing else ""),
+                    (
+                        _(
+                            "a joint plan has one signature block per issuing body: "
+                            "{issuers} issuers, {blocks} blocks; no block for {missing}"
+                        )
+                        if missing
+                        else _(
+                            "a joint plan has one signature block per issuing body: "
+                            "{issuers} issuers, {blocks} blocks"
+                        )
+                    ).format(
+                        issuers=len(plan.issuers),
+                        blocks=len(plan.signatures),
+                        missing=", ".join(missing),
+                    ),
                     "signatures",
                     checks.source_joint,
                 )
@@ -269,7 +319,7 @@ def _recipient_findings(plan: Plan, profile: Profile) -> list[Finding]:
     source = profile.checks.source_recipients
     fmt = profile.recipients
     found = [
-        _warning("recipients", "empty recipient line; left out", f"recipients.to[{n}]", source)
+        _warning("recipients", _("empty recipient line; left out"), f"recipients.to[{n}]", source)
         for n, recipient in enumerate(plan.recipients.to)
         if not recipient.name
     ]
@@ -278,7 +328,9 @@ def _recipient_findings(plan: Plan, profile: Profile) -> list[Finding]:
         found.append(
             _warning(
                 "recipients",
-                f"no archive line (`{example}`): the recipients list ends with it",
+                _("no archive line (`{example}`): the recipients list ends with it").format(
+                    example=example
+                ),
                 "recipients.archive",
                 source,
             )

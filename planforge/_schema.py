@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
+from ._i18n import _
 from ._models import Plan
 from ._profiles import Profile, builtin_profiles
 
@@ -44,7 +45,9 @@ def schema_path(which: str) -> Path:
         name = SCHEMA_FILES[which]
     except KeyError:
         raise ValueError(
-            f"no schema {which!r}; the schemas are: {', '.join(SCHEMA_FILES)}"
+            _("no schema {name!r}; the schemas are: {names}").format(
+                name=which, names=", ".join(SCHEMA_FILES)
+            )
         ) from None
     return _PACKAGE / "schemas" / name
 
@@ -192,7 +195,11 @@ def starter_kinds() -> tuple[str, ...]:
 def starter_path(kind: str) -> Path:
     """The shipped starter plan of *kind* (with the `{schema}` placeholder unfilled)."""
     if kind not in _STARTERS:
-        raise ValueError(f"no starter plan {kind!r}; the kinds are: {', '.join(_STARTERS)}")
+        raise ValueError(
+            _("no starter plan {kind!r}; the kinds are: {kinds}").format(
+                kind=kind, kinds=", ".join(_STARTERS)
+            )
+        )
     return _PACKAGE / "starters" / f"{kind}.yaml"
 
 

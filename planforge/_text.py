@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ._i18n import N_, _
+
 __all__ = [
     "MOJIBAKE",
     "clean_text",
@@ -164,8 +166,8 @@ def legacy_encoding(text: str) -> str | None:
 
 
 _LEGACY_HELP = {
-    "TCVN3": "the TCVN3 (ABC) encoding of the .VnTime fonts",
-    "VNI": "the VNI encoding of the VNI-Times fonts",
+    "TCVN3": N_("the TCVN3 (ABC) encoding of the .VnTime fonts"),
+    "VNI": N_("the VNI encoding of the VNI-Times fonts"),
 }
 
 
@@ -174,9 +176,11 @@ def clean_text(text: str) -> str:
     bad = forbidden_xml_chars(text)
     if bad:
         raise ValueError(
-            f"contains characters a Word document cannot hold ({', '.join(bad)}); "
-            "remove them (they usually come from copying out of another program), or pass "
-            "--remove-invalid-chars"
+            _(
+                "contains characters a Word document cannot hold ({characters}); "
+                "remove them (they usually come from copying out of another program), or pass "
+                "--remove-invalid-chars"
+            ).format(characters=", ".join(bad))
         )
     text = unicodedata.normalize("NFC", text).strip()
     repaired = mojibake_repair(text)
@@ -185,9 +189,13 @@ def clean_text(text: str) -> str:
     encoding = legacy_encoding(text)
     if encoding in _LEGACY_HELP:
         raise ValueError(
-            f"looks like text typed in {_LEGACY_HELP[encoding]}, not Unicode "
-            f"({text[:40]!r}); convert it to Unicode (for example with UniKey's converter, "
-            f"{encoding} → Unicode) and paste it again"
+            _(
+                "looks like text typed in {encoding_name}, not Unicode ({text}); convert it to "
+                "Unicode (for example with UniKey's converter, {encoding} → Unicode) and paste "
+                "it again"
+            ).format(
+                encoding_name=_(_LEGACY_HELP[encoding]), text=repr(text[:40]), encoding=encoding
+            )
         )
     return text
 
@@ -198,12 +206,12 @@ def _shortened(text: str, most: int = 60) -> str:
 
 def mojibake_message(text: str, repaired: str) -> str:
     """What to say of UTF-8 text that was read as Windows-1252 and saved again."""
-    return (
-        f"`{_shortened(text)}` is Vietnamese text that was opened in the wrong encoding "
+    return _(
+        "`{text}` is Vietnamese text that was opened in the wrong encoding "
         "(UTF-8 read as Windows-1252) and saved again; it should read "
-        f"`{_shortened(repaired)}`: replace it with that text (or open the original file and "
+        "`{repaired}`: replace it with that text (or open the original file and "
         "save it as UTF-8)"
-    )
+    ).format(text=_shortened(text), repaired=_shortened(repaired))
 
 
 # tone marks (dấu thanh) move within a syllable between spellings: ỦY and UỶ, HÒA and HOÀ

@@ -15,6 +15,7 @@ import pytest
 
 import planforge
 from planforge import Plan, load_plan, render_plan
+from planforge._i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -30,9 +31,18 @@ EXAMPLE_PLANS = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".
 _READ_BACK = {"on": True}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # the tests read English messages whatever the machine's locale; a test that wants
+    # Vietnamese sets LANG (or passes --lang vi) itself
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(variable, None)
+    os.environ["LANG"] = "C.UTF-8"
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # a hook, not a fixture: Hypothesis refuses function-scoped fixtures around @given tests
     _READ_BACK["on"] = item.get_closest_marker("no_round_trip") is None
+    set_language(None)  # a test that chose a language does not choose it for the next
 
 
 @pytest.fixture(autouse=True, scope="session")

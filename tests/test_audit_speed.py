@@ -192,3 +192,40 @@ def test_what_the_reader_keeps_does_not_leak_between_documents(
     assert [p.align for p in centred.paragraphs] != [p.align for p in again.paragraphs]
     assert [p.align for p in plain.paragraphs] == [p.align for p in again.paragraphs]
     assert len(numbered.paragraphs) == len(plain.paragraphs)
+
+
+# -- what the render hands the audit: the parts as they were zipped, the document's own tree ----
+
+
+@pytest.mark.parametrize("plan_file", EXAMPLE_PLANS, ids=lambda p: p.stem)
+def test_the_parts_and_tree_a_render_hands_over_are_what_its_zip_holds(plan_file: Path) -> None:
+    from lxml import etree
+
+    from planforge._context import build_context
+    from planforge._word.render import render_package
+
+    plan = load_plan(plan_file)
+    profile = Renderer().profile_for(plan)
+    package = render_package(build_context(plan, profile), profile)
+    with zipfile.ZipFile(io.BytesIO(package.data)) as archive:
+        assert {name: archive.read(name) for name in archive.namelist()} == package.parts
+    tree = package.trees["word/document.xml"]
+    parsed = etree.fromstring(package.parts["word/document.xml"])
+    assert etree.tostring(tree, method="c14n") == etree.tostring(parsed, method="c14n")
+
+
+def test_an_audit_of_an_untrusted_document_ignores_the_parts_it_is_handed() -> None:
+    """Parts and trees are for what planforge has just made: a caller cannot make an untrusted
+    document read as another one."""
+    from planforge._context import build_context
+    from planforge._word.render import render_package
+
+    thanh_hoa = load_plan(EXAMPLES / "thanh-hoa-2023.yaml")
+    profile = Renderer().profile_for(thanh_hoa)
+    good = render_package(build_context(thanh_hoa, profile), profile)
+    spoiled = _edit_body(good.data, bold_arial_run)
+    untrusted = audit_document(spoiled, profile=profile, parts=good.parts, trees=good.trees)
+    assert untrusted == audit_docx(spoiled, profile=profile)
+    assert any(f.rule == "font" for f in untrusted)
+    handed = audit_document(good.data, profile=profile, trusted=True, parts=good.parts)
+    assert not any(f.rule == "font" for f in handed)

@@ -310,16 +310,56 @@ def test_conversion_starts_while_plans_still_render(
     def progress(label: str, path: Path | None, error: str | None) -> None:
         seen.append(len(started))
 
+    monkeypatch.setenv("FAKE_WANT", "2")
     report = render_plans(
-        {f"p{n}": phu_yen for n in range(4)},
+        {f"p{n}": phu_yen for n in range(8)},
         tmp_path / "out",
         parents=True,
         pdf=True,
+        jobs=2,
         progress=progress,
     )
-    assert report.ok and len(report.pdfs) == 4
-    # LibreOffice has the first document before the second plan is rendered
-    assert seen[0] == 1 and len(seen) == 4
+    assert report.ok and len(report.pdfs) == 8
+    # the first process has its share (half of the 8) before the fifth plan is rendered
+    assert seen == [0, 0, 0, 1, 1, 1, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("jobs", "expected", "batch", "shares"),
+    [
+        (2, 10, 100, [5, 5]),  # each its share, one start each: they end together
+        (1, 10, 4, [4, 4, 2]),  # at most `batch` a start
+        (3, 7, 100, [3, 2, 2]),  # 7 / 3: then 4 left for two
+    ],
+)
+def test_each_process_takes_its_share_and_no_start_is_wasted(
+    tmp_path: Path,
+    fake_soffice: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: int,
+    expected: int,
+    batch: int,
+    shares: list[int],
+) -> None:
+    from planforge._pdf import PdfConverters
+
+    monkeypatch.setenv("FAKE_WANT", "1")
+    docs = []
+    for n in range(expected):
+        doc = tmp_path / f"d{n}.docx"
+        doc.write_bytes(b"PK fake")
+        docs.append(doc)
+    (tmp_path / "pdf").mkdir()
+    with PdfConverters(tmp_path / "pdf", jobs=jobs, expected=expected, batch=batch) as converters:
+        for doc in docs:
+            converters.add(doc)
+        results = converters.finish()
+    assert sorted(r.pdf.name for r in results if r.pdf) == sorted(
+        f"d{n}.pdf" for n in range(expected)
+    )
+    # (the processes write their lines in the order they get to it)
+    assert sorted(len(docs) for _, _, docs in _starts(fake_soffice)) == sorted(shares)
+    assert converters.starts == len(shares)
 
 
 def test_a_document_libreoffice_cannot_convert_fails_alone(
@@ -351,9 +391,10 @@ def test_a_hung_conversion_is_stopped_and_the_others_convert(
     assert [label for label, _ in report.pdf_failed] == ["hang"]
     assert "within the time limit of 2 s and was stopped" in report.pdf_failed[0][1]
     assert not (tmp_path / "hang.pdf").exists()
-    # the hung process was killed (so it left its mark behind), and is gone
-    (hung,) = (tmp_path / "running").iterdir()
-    assert not Path(f"/proc/{hung.name}").exists()
+    # the hung processes (the batch holding `hang`, then `hang` alone) were killed (so they
+    # left their marks behind), and are gone
+    hung = list((tmp_path / "running").iterdir())
+    assert hung and not any(Path(f"/proc/{mark.name}").exists() for mark in hung)
 
 
 def test_existing_pdfs_are_refused_before_any_work_unless_force(

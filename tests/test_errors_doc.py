@@ -19,6 +19,12 @@ from planforge import _cli
 from .conftest import EXAMPLES, ROOT
 
 DOC = ROOT / "docs" / "errors.md"
+#: The same rows in Vietnamese: what a clerk whose locale is Vietnamese (or who passes
+#: `--lang vi`) reads.
+DOC_VI = ROOT / "docs" / "errors.vi.md"
+DOCS = {"en": DOC, "vi": DOC_VI}
+#: The locale each document's messages are read under.
+LOCALES = {"en": "C.UTF-8", "vi": "vi_VN.UTF-8"}
 THANH_HOA = (EXAMPLES / "thanh-hoa-2023.yaml").read_text(encoding="utf-8")
 
 MINIMAL = """issuers:
@@ -283,15 +289,20 @@ CASES: dict[str, Case] = {
 }
 
 
-def doc_rows() -> list[tuple[str, str, int]]:
-    """(case, message, exit status) of every row of the table in docs/errors.md."""
+def doc_rows(language: str = "en") -> list[tuple[str, str, int]]:
+    """(case, message, exit status) of every row of the tables in docs/errors.md (or its
+    Vietnamese twin)."""
     rows = []
-    for line in DOC.read_text(encoding="utf-8").splitlines():
+    for line in DOCS[language].read_text(encoding="utf-8").splitlines():
         match = re.match(r"\|\s*`([a-z0-9-]+)`\s*\|.*\|\s*(.+?)\s*\|\s*(\d)\s*\|\s*$", line)
         if match:
             message = match.group(2).strip()
             rows.append((match.group(1), message, int(match.group(3))))
     return rows
+
+
+def _all_rows() -> list[tuple[str, str, str, int]]:
+    return [(lang, *row) for lang in DOCS for row in doc_rows(lang)]
 
 
 def _unquote(message: str) -> str:
@@ -300,20 +311,30 @@ def _unquote(message: str) -> str:
     return inner.group(2) if inner else message
 
 
-def test_every_case_is_documented_and_every_row_has_a_case() -> None:
-    documented = [case for case, _, _ in doc_rows()]
+@pytest.mark.parametrize("language", DOCS)
+def test_every_case_is_documented_and_every_row_has_a_case(language: str) -> None:
+    documented = [case for case, _, _ in doc_rows(language)]
     assert len(documented) == len(set(documented))
     assert set(documented) == set(CASES)
 
 
-@pytest.mark.parametrize(("case", "message", "status"), doc_rows(), ids=[r[0] for r in doc_rows()])
+def test_the_two_languages_document_the_same_exit_statuses() -> None:
+    english = {case: status for case, _, status in doc_rows("en")}
+    assert {case: status for case, _, status in doc_rows("vi")} == english
+
+
+@pytest.mark.parametrize(
+    ("language", "case", "message", "status"),
+    _all_rows(),
+    ids=[f"{r[0]}-{r[1]}" for r in _all_rows()],
+)
 def test_documented_message_and_exit_status(
-    tmp_path: Path, case: str, message: str, status: int
+    tmp_path: Path, language: str, case: str, message: str, status: int
 ) -> None:
     args = CASES[case].make(tmp_path)
     before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.docx")}
     before |= {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.yaml")}
-    result = CliRunner().invoke(CASES[case].command, args)
+    result = CliRunner(env={"LANG": LOCALES[language]}).invoke(CASES[case].command, args)
     assert result.exit_code == status, result.output
     assert _unquote(message) in result.stderr, result.stderr
     assert "Traceback" not in result.output

@@ -291,3 +291,35 @@ def test_not_a_docx_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match="not a Word document"):
         render_quietly(__import__("planforge").load_plan(PLAN), tmp_path / "o.docx", template=bad)
     assert not (tmp_path / "o.docx").exists()
+
+
+def test_a_user_templates_renders_check_the_parts_made_from_the_plan_and_are_zipped_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The template is checked whole once, in its child; each render then sends back only the
+    parts it made from the plan, which are checked again here and zipped here: what is
+    written is what was checked, and the template's own parts are not scanned again."""
+    from planforge._word import render as word_render
+
+    template = make_template(tmp_path, lambda parts: None)
+    checked: list[set[str]] = []
+    real = word_render.check_parts
+
+    def spy(parts: dict[str, bytes], **kwargs: object) -> None:
+        checked.append(set(parts))
+        real(parts, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(word_render, "check_parts", spy)
+    with Renderer(template=template) as renderer:
+        plan = load_plan(PLAN)
+        first = renderer.render_result(plan)
+        second = renderer.render_result(plan)
+    assert len(checked) == 2
+    made = checked[0]
+    assert "word/document.xml" in made
+    assert not made & {"word/styles.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"}
+    with zipfile.ZipFile(io.BytesIO(first.document)) as archive:
+        members = set(archive.namelist())
+        assert made < members  # the output holds the template's parts too
+        assert archive.read("word/styles.xml") == _default_parts()["word/styles.xml"]
+    assert first.document == second.document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import io
 import os
 import subprocess
@@ -10,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from planforge import builtin_profiles, load_profile
 from planforge._word.builder import build_template
@@ -78,4 +80,14 @@ def test_wheel_ships_the_templates_and_profiles(tmp_path: Path) -> None:
         assert f"planforge/templates/{name}.docx" in names
         assert f"planforge/profiles/{name}.yaml" in names
     assert "planforge/py.typed" in names
+    # the build compiled the message catalogs: the wheel's .mo says what the .po says
+    compiled = "planforge/locale/vi/LC_MESSAGES/planforge.mo"
+    assert compiled in names
+    translations = gettext.GNUTranslations(io.BytesIO(zipfile.ZipFile(wheel).read(compiled)))
+    with (ROOT / "planforge" / "locale" / "vi" / "LC_MESSAGES" / "planforge.po").open("rb") as po:
+        source = read_po(po)
+    singular = [m for m in source if m.id and not m.pluralizable]
+    assert len(singular) > 300
+    for message in singular:
+        assert translations.gettext(message.id) == message.string
     assert "planforge/_word/font_metrics.json" in names

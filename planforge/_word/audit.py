@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .._dates import describe_date_rule, format_place_date
 from .._errors import TemplateError, UnreadableDocumentError
 from .._findings import Finding, Severity
+from .._i18n import N_, _
 from .._models import IssuerKind, Urgency
 from .._profiles import (
     BodyAudit,
@@ -56,42 +58,99 @@ ROLE_RULES = {
     "recipient": "recipients",
     "page_number": "page_numbers",
 }
+#: What findings call each styled element (translated where a finding is made).
 _LABELS = {
-    "motto_1": "motto",
-    "motto_2": "motto",
-    "parent": "parent body",
-    "issuer": "issuing body",
-    "place_date": "place and date",
-    "type_name": "type name",
-    "part_heading": "part heading",
-    "signature_authority": "authority line",
-    "signature_position": "position",
-    "signer": "signer's name",
-    "recipients_label": "recipients label",
-    "recipient": "recipient line",
-    "page_number": "page number",
+    "motto_1": N_("motto"),
+    "motto_2": N_("motto"),
+    "parent": N_("parent body"),
+    "issuer": N_("issuing body"),
+    "issuer_mark": N_("issuer mark"),
+    "number": N_("number"),
+    "urgency": N_("urgency"),
+    "place_date": N_("place and date"),
+    "type_name": N_("type name"),
+    "summary": N_("summary"),
+    "summary_mark": N_("summary mark"),
+    "body": N_("body"),
+    "part_heading": N_("part heading"),
+    "item_heading": N_("item heading"),
+    "signature_authority": N_("authority line"),
+    "signature_position": N_("position"),
+    "signer": N_("signer's name"),
+    "recipients_label": N_("recipients label"),
+    "recipient": N_("recipient line"),
+    "page_number": N_("page number"),
+}
+#: The alignments a profile names, as findings say them (`must be aligned centre`).
+_ALIGNS = {
+    "left": N_("left"),
+    "center": N_("center"),
+    "right": N_("right"),
+    "justify": N_("justify"),
+}
+#: What a finding says when a paragraph's bold, italic or underline is not the rule's.
+_FLAGS = (
+    ("bold", N_("{label} must be bold"), N_("{label} must not be bold")),
+    ("italic", N_("{label} must be italic"), N_("{label} must not be italic")),
+    ("underline", N_("{label} must be underlined"), N_("{label} must not be underlined")),
+)
+#: A margin not set, and a margin outside the rule, for each side.
+_MARGINS = {
+    "top": (
+        N_("the top margin is not set; the rule is {rule}"),
+        N_("top margin is {value:.0f} mm; the rule is {rule}"),
+    ),
+    "bottom": (
+        N_("the bottom margin is not set; the rule is {rule}"),
+        N_("bottom margin is {value:.0f} mm; the rule is {rule}"),
+    ),
+    "left": (
+        N_("the left margin is not set; the rule is {rule}"),
+        N_("left margin is {value:.0f} mm; the rule is {rule}"),
+    ),
+    "right": (
+        N_("the right margin is not set; the rule is {rule}"),
+        N_("right margin is {value:.0f} mm; the rule is {rule}"),
+    ),
 }
 _HEADER_SPAN = 60  # paragraphs a header block may take
 
 
 def audit_document(
-    data: bytes, *, profile: Profile | None = None, name: str = "document", trusted: bool = False
+    data: bytes,
+    *,
+    profile: Profile | None = None,
+    name: str = "document",
+    trusted: bool = False,
+    parts: Mapping[str, bytes] | None = None,
+    trees: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
     """Every finding for the .docx *data* under *profile* (default: by its header).
 
-    *trusted*: the document was just made by planforge, so its archive is not checked again.
+    *trusted*: the document was just made by planforge, so its archive is not checked again;
+    *parts* and *trees*: the content of its parts and the element trees that render built
+    (read instead of unzipping and parsing *data* again).
     """
-    return audit_with_profile(data, profile=profile, name=name, trusted=trusted)[1]
+    return audit_with_profile(
+        data, profile=profile, name=name, trusted=trusted, parts=parts, trees=trees
+    )[1]
 
 
 def audit_with_profile(
-    data: bytes, *, profile: Profile | None = None, name: str = "document", trusted: bool = False
+    data: bytes,
+    *,
+    profile: Profile | None = None,
+    name: str = "document",
+    trusted: bool = False,
+    parts: Mapping[str, bytes] | None = None,
+    trees: Mapping[str, Any] | None = None,
 ) -> tuple[Profile, list[Finding]]:
     """The profile the document is judged by, and every finding under it."""
     try:
         if not trusted:
             check_docx_archive(data, name=name)
-        doc = read_document(data, name=name)
+            parts = trees = None  # what a caller hands over is only for what planforge made
+        doc = read_document(data, name=name, parts=parts, trees=trees)
     except TemplateError as exc:
         raise UnreadableDocumentError(exc.message, file=name) from exc
     chosen = profile or guess_profile(doc)
@@ -151,12 +210,47 @@ def _quote(para: Paragraph) -> str:
     return repr(para.plain[:50])
 
 
+def _label(role: str) -> str:
+    """What findings call the element *role*, in the reader's language."""
+    label = _LABELS.get(role)
+    return _(label) if label is not None else role.replace("_", " ")
+
+
+def _either(choices: Iterable[str]) -> str:
+    """`a`, `a or b`, `a or b or c`."""
+    out = ""
+    for choice in choices:
+        out = _("{first} or {second}").format(first=out, second=choice) if out else choice
+    return out
+
+
+def _aligned(aligns: Iterable[str]) -> str:
+    """`center or justify`: the alignments, in the reader's language."""
+    return _either(_(_ALIGNS[a]) if a in _ALIGNS else a for a in sorted(set(aligns)))
+
+
 def _same_align(found: str, wanted: str, *, strict: bool) -> bool:
     """A one-line paragraph looks the same justified or left-aligned (Word sets its last line
     flush left), so only body text tells them apart."""
     if found == wanted:
         return True
     return not strict and {found, wanted} == {"left", "justify"}
+
+
+_SpecKey = tuple[tuple[str, ...], tuple[str, ...]]
+#: The specs worked out for each profile in use, by identity (profiles are not hashable; the
+#: profile is kept with them so that its id cannot be reused by another).
+_SPECS: dict[int, tuple[Profile, dict[_SpecKey, _Spec]]] = {}
+_SPECS_MAX = 16
+
+
+def _specs_of(profile: Profile) -> dict[_SpecKey, _Spec]:
+    found = _SPECS.get(id(profile))
+    if found is None or found[0] is not profile:
+        if len(_SPECS) >= _SPECS_MAX:
+            _SPECS.pop(next(iter(_SPECS)))
+        found = _SPECS[id(profile)] = (profile, {})
+    return found[1]
 
 
 @dataclass(frozen=True)
@@ -178,7 +272,7 @@ class _Audit:
         self._split = between or " "
         self._authority_heads = tuple(p + self._split for p in self._prefixes)
         self._recipients_label = fold(profile.recipients.label.rstrip(":"))
-        self._specs: dict[tuple[tuple[str, ...], tuple[str, ...]], _Spec] = {}
+        self._specs = _specs_of(profile)
 
     def add(self, rule: str, message: str, where: str, severity: Severity = "error") -> None:
         source = self.profile.audit.sources.get(rule, self.profile.source)
@@ -233,7 +327,7 @@ class _Audit:
             return
 
         def label() -> str:
-            return f"{_LABELS.get(roles[0], roles[0].replace('_', ' '))} {_quote(para)}"
+            return f"{_label(roles[0])} {_quote(para)}"
 
         checks = set(what)
         if "size" in checks:
@@ -244,33 +338,37 @@ class _Audit:
                 if not any(lo - 0.01 <= s <= hi + 0.01 for lo, hi in allowed)
             )
             if bad:
-                low = min(lo for lo, _ in allowed)
-                high = max(hi for _, hi in allowed)
+                low = min(lo for lo, _hi in allowed)
+                high = max(hi for _lo, hi in allowed)
                 self.add(
                     rule,
-                    f"{label()} is {bad[0]:g} pt; the rule is {_span(low, high, 'pt')}",
+                    _("{label} is {size:g} pt; the rule is {rule}").format(
+                        label=label(), size=bad[0], rule=_span(low, high, "pt")
+                    ),
                     para.where,
                 )
-        for flag, yes, no in (
-            ("bold", "must be bold", "must not be bold"),
-            ("italic", "must be italic", "must not be italic"),
-            ("underline", "must be underlined", "must not be underlined"),
-        ):
+        for flag, yes, no in _FLAGS:
             if flag not in checks:
                 continue
             values = {getattr(r, flag) for r in runs}
             wanted = spec.wanted[flag]
             if len(values) > 1 or not values <= wanted:
-                self.add(rule, f"{label()} {yes if True in wanted else no}", para.where)
+                message = _(yes if True in wanted else no).format(label=label())
+                self.add(rule, message, para.where)
         if "align" in checks and not any(
             _same_align(para.align, a, strict=strict_align) for a in spec.aligns
         ):
-            shown = " or ".join(sorted(set(spec.aligns)))
-            self.add(rule, f"{label()} must be aligned {shown}", para.where)
+            self.add(
+                rule,
+                _("{label} must be aligned {alignment}").format(
+                    label=label(), alignment=_aligned(spec.aligns)
+                ),
+                para.where,
+            )
 
     def spec(self, roles: tuple[str, ...], kinds: tuple[str, ...]) -> _Spec:
         """What check_against wants of a paragraph that may be any of *roles* (as a body of
-        any of *kinds* sets them), worked out once per audit."""
+        any of *kinds* sets them), worked out once per profile."""
         found = self._specs.get((roles, kinds))
         if found is None:
             styles = [self.profile.style(r) for r in roles]
@@ -294,12 +392,13 @@ class _Audit:
     def page(self) -> None:
         page = self.profile.page
         for section in self.doc.sections:
-            where = f"section {section.index}"
+            where = _("section {number}").format(number=section.index)
             if section.width_mm is None or section.height_mm is None:
                 self.add(
                     "paper",
-                    f"the paper size is not set; the rule is {page.width_mm:g} × "
-                    f"{page.height_mm:g} mm",
+                    _("the paper size is not set; the rule is {width:g} × {height:g} mm").format(
+                        width=page.width_mm, height=page.height_mm
+                    ),
                     where,
                 )
             elif (
@@ -308,23 +407,27 @@ class _Audit:
             ):
                 self.add(
                     "paper",
-                    f"paper is {section.width_mm:.0f} × {section.height_mm:.0f} mm; the rule is "
-                    f"{page.width_mm:g} × {page.height_mm:g} mm",
+                    _(
+                        "paper is {width:.0f} × {height:.0f} mm; the rule is "
+                        "{rule_width:g} × {rule_height:g} mm"
+                    ).format(
+                        width=section.width_mm,
+                        height=section.height_mm,
+                        rule_width=page.width_mm,
+                        rule_height=page.height_mm,
+                    ),
                     where,
                 )
             for side in ("top", "bottom", "left", "right"):
                 low, high = self.profile.audit.margins_mm[side]
                 value = section.margins_mm[side]
+                not_set, wrong = _MARGINS[side]
                 if value is None:
-                    self.add(
-                        "margins",
-                        f"the {side} margin is not set; the rule is {_span(low, high, 'mm')}",
-                        where,
-                    )
+                    self.add("margins", _(not_set).format(rule=_span(low, high, "mm")), where)
                 elif not low - 0.5 <= value <= high + 0.5:
                     self.add(
                         "margins",
-                        f"{side} margin is {value:.0f} mm; the rule is {_span(low, high, 'mm')}",
+                        _(wrong).format(value=value, rule=_span(low, high, "mm")),
                         where,
                     )
 
@@ -334,14 +437,18 @@ class _Audit:
         for para in (*self.paras, *self.doc.header_footer_paragraphs()):
             for run in para.text_runs():
                 if fold(run.font or "(none)") != wanted:
-                    wrong.setdefault(run.font or "(no font)", []).append(para)
+                    wrong.setdefault(run.font or _("(no font)"), []).append(para)
                     break
         for font, paras in wrong.items():
             first = paras[0]
             self.add(
                 "font",
-                f"{len(paras)} paragraph(s) set in {font}, not {self.profile.font}; first: "
-                f"{first.plain[:60]!r}",
+                _("{count} paragraph(s) set in {font}, not {rule}; first: {first}").format(
+                    count=len(paras),
+                    font=font,
+                    rule=self.profile.font,
+                    first=repr(first.plain[:60]),
+                ),
                 first.where,
             )
 
@@ -377,15 +484,22 @@ class _Audit:
         return nxt if nxt.plain == mark.strip() else None
 
     def check_rule_or_mark(self, para: Paragraph, mark: str | None, role: str, what: str) -> None:
+        """A mark (or a solid line) under *para*, the element *what* (a label marked N_)."""
         rule = ROLE_RULES[role]
         if mark:
             found = self.mark_under(para, mark)
             if found is None:
-                self.add(rule, f"no `{mark}` under the {what}", para.where)
+                self.add(
+                    rule,
+                    _("no `{mark}` under the {element}").format(mark=mark, element=_(what)),
+                    para.where,
+                )
             else:
                 self.check_against(found, [role], rule=rule, what=("size",))
         elif not self.has_rule_under(para):
-            self.add(rule, f"no solid line under the {what}", para.where)
+            self.add(
+                rule, _("no solid line under the {element}").format(element=_(what)), para.where
+            )
 
     def header(self, header: list[Paragraph]) -> None:
         motto = self.profile.header.motto
@@ -393,12 +507,14 @@ class _Audit:
         for n, text in enumerate(motto):
             para = next((p for p in header if p.folded == fold(text)), None)
             if para is None:
-                self.add("motto", f"no `{text}` line in the header", "header")
+                self.add(
+                    "motto", _("no `{text}` line in the header").format(text=text), _("header")
+                )
             else:
                 self.check_style(para, f"motto_{min(n + 1, 2)}")
                 lines.append(para)
         if lines and len(lines) == len(motto):
-            self.check_rule_or_mark(lines[-1], None, "motto_1", "motto")
+            self.check_rule_or_mark(lines[-1], None, "motto_1", N_("motto"))
         number = self.number(header)
         self.date(header)
         if number is not None:
@@ -418,8 +534,10 @@ class _Audit:
         if not candidates:
             self.add(
                 "number",
-                f"no `{head or 'number'} ...` line (number and symbol) in the header",
-                "header",
+                _("no `{head} ...` line (number and symbol) in the header").format(
+                    head=head or _("number")
+                ),
+                _("header"),
             )
             return None
         para = candidates[0]
@@ -430,14 +548,22 @@ class _Audit:
             number="12".zfill(rule.pad_to), type="KH", symbols=rule.symbol_separator.join(["UBND"])
         )
         if not match:
-            self.add("number", f"`{text}` is not written as `{example}`", para.where)
+            self.add(
+                "number",
+                _("`{text}` is not written as `{example}`").format(text=text, example=example),
+                para.where,
+            )
         else:
             digits = match.group("number").strip()
             if digits and digits != str(int(digits)).zfill(rule.pad_to):
                 self.add(
                     "number",
-                    f"number {digits} is written `{str(int(digits)).zfill(rule.pad_to)}` (at "
-                    f"least {rule.pad_to} digits, no other leading zeros)",
+                    _(
+                        "number {digits} is written `{padded}` (at least {pad} digits, no other "
+                        "leading zeros)"
+                    ).format(
+                        digits=digits, padded=str(int(digits)).zfill(rule.pad_to), pad=rule.pad_to
+                    ),
                     para.where,
                 )
         self.check_style(para, "number")
@@ -456,21 +582,27 @@ class _Audit:
         pattern = _date_pattern(rule.template)
         para = next((p for p in header if pattern.fullmatch(p.plain)), None)
         if para is None:
-            example = rule.template.format(place="<place>", day="...", month="...", year="...")
-            self.add("date", f"no place-and-date line (`{example}`)", "header")
+            example = rule.template.format(place=_("<place>"), day="...", month="...", year="...")
+            self.add(
+                "date",
+                _("no place-and-date line (`{example}`)").format(example=example),
+                _("header"),
+            )
             return
         match = pattern.fullmatch(para.plain)
         assert match is not None
         if match.group("day").strip() or match.group("month").strip():
             when = _date_of(match)
             if when is None:
-                self.add("date", f"`{para.plain}` is not a date", para.where)
+                self.add("date", _("`{text}` is not a date").format(text=para.plain), para.where)
             else:
                 expected = format_place_date(match.group("place"), when, when.year, rule)
                 if re.sub(r"\s+", " ", expected) != re.sub(r"\s+", " ", para.plain):
                     self.add(
                         "date",
-                        f"`{para.plain}` should read `{expected}` ({describe_date_rule(rule)})",
+                        _("`{text}` should read `{expected}` ({rule})").format(
+                            text=para.plain, expected=expected, rule=describe_date_rule(rule)
+                        ),
                         para.where,
                     )
         self.check_style(para, "place_date")
@@ -493,7 +625,7 @@ class _Audit:
         motto_folds = {fold(m) for m in self.profile.header.motto}
         lines = [p for p in lines if p.folded not in motto_folds and p.plain != mark]
         if not lines:
-            self.add("issuer", "no issuing body above the number", number.where)
+            self.add("issuer", _("no issuing body above the number"), number.where)
             return
         # from the bottom, the issuing bodies' lines (a name may take several); the first line
         # set as a parent body is where the parent bodies begin (so a name's first line set
@@ -512,7 +644,7 @@ class _Audit:
         for para in group:
             self.check_style(para, "issuer")
         self.check_rule_or_mark(
-            group[-1], self.profile.header.issuer_mark, "issuer_mark", "issuing body"
+            group[-1], self.profile.header.issuer_mark, "issuer_mark", N_("issuing body")
         )
 
     # -- title -----------------------------------------------------------------------------------
@@ -552,19 +684,21 @@ class _Audit:
             cut = next((k for k, p in enumerate(summary) if p.align != wanted), len(summary))
             summary = summary[:cut]
         if not summary:
-            self.add("title", "no summary (trích yếu) under the type name", title.where)
+            self.add("title", _("no summary (trích yếu) under the type name"), title.where)
             return title.index + 1
         for para in summary:
             self.check_style(para, "summary")
         if typed is not None and not self.has_rule_under(summary[-1]):
             self.add(
                 ROLE_RULES["summary_mark"],
-                f"`{typed.plain}` is typed under the summary; the rules want a solid line "
-                "there (a paragraph border or a drawn line), not typed characters",
+                _(
+                    "`{typed}` is typed under the summary; the rules want a solid line there (a "
+                    "paragraph border or a drawn line), not typed characters"
+                ).format(typed=typed.plain),
                 typed.where,
             )
         else:
-            self.check_rule_or_mark(summary[-1], mark, "summary_mark", "summary")
+            self.check_rule_or_mark(summary[-1], mark, "summary_mark", N_("summary"))
         last = end if end is not None else summary[-1]
         return last.index + 1
 
@@ -634,32 +768,40 @@ class _Audit:
                 and para.space_after_pt + nxt.space_before_pt < own_between - 0.1
             ):
                 note("between", para)
-        low = min(lo for lo, _ in allowed)
-        high = max(hi for _, hi in allowed)
-        messages: dict[str, Callable[[Paragraph], str]] = {
-            "size": lambda p: (
-                f"is {sorted(p.sizes())[0]:g} pt; the rule is {_span(low, high, 'pt')}"
+        low = min(lo for lo, _hi in allowed)
+        high = max(hi for _lo, hi in allowed)
+        # each message says what is wrong with the {label}: one paragraph, or the first of many
+        messages: dict[str, Callable[[str, Paragraph], str]] = {
+            "size": lambda label, p: _("{label} is {size:g} pt; the rule is {rule}").format(
+                label=label, size=sorted(p.sizes())[0], rule=_span(low, high, "pt")
             ),
-            "align": lambda p: (
-                "must be aligned " + " or ".join(sorted({s.align.value for s in styles}))
+            "align": lambda label, p: _("{label} must be aligned {alignment}").format(
+                label=label, alignment=_aligned(s.align.value for s in styles)
             ),
-            "indent": lambda p: (
-                f"has a first-line indent of {p.first_line_mm:.1f} mm; the rule is "
-                + _span(*(audit.first_line_indent_mm or (0.0, 0.0)), unit="mm")
+            "indent": lambda label, p: _(
+                "{label} has a first-line indent of {indent:.1f} mm; the rule is {rule}"
+            ).format(
+                label=label,
+                indent=p.first_line_mm,
+                rule=_span(*(audit.first_line_indent_mm or (0.0, 0.0)), unit="mm"),
             ),
-            "spacing": lambda p: (
-                f"has line spacing {_spacing_text(p.line_spacing)}; the rule is "
-                + _spacing_rule(audit)
-            ),
-            "between": lambda p: (
-                f"has {p.space_after_pt:g} pt after it; the rule is at least "
-                f"{audit.min_space_between_pt:g} pt between paragraphs"
-            ),
+            "spacing": lambda label, p: _(
+                "{label} has line spacing {spacing}; the rule is {rule}"
+            ).format(label=label, spacing=_spacing_text(p.line_spacing), rule=_spacing_rule(audit)),
+            "between": lambda label, p: _(
+                "{label} has {after:g} pt after it; the rule is at least {least:g} pt between "
+                "paragraphs"
+            ).format(label=label, after=p.space_after_pt, least=audit.min_space_between_pt),
         }
         for kind, found in problems.items():
             first = found[0]
-            count = f"{len(found)} body paragraph(s); first" if len(found) > 1 else "body paragraph"
-            self.add("body", f"{count} {_quote(first)} {messages[kind](first)}", first.where)
+            if len(found) > 1:
+                label = _("{count} body paragraph(s); first {text}").format(
+                    count=len(found), text=_quote(first)
+                )
+            else:
+                label = _("body paragraph {text}").format(text=_quote(first))
+            self.add("body", messages[kind](label, first), first.where)
 
     # -- signatures ------------------------------------------------------------------------------
 
@@ -696,8 +838,9 @@ class _Audit:
                 )
                 self.add(
                     "authority",
-                    f"`{token}` is not an authority prefix; write "
-                    + " or ".join(f"`{p}`" for p in spellings),
+                    _("`{token}` is not an authority prefix; write {prefixes}").format(
+                        token=token, prefixes=_either(f"`{p}`" for p in spellings)
+                    ),
                     para.where,
                 )
         for block in self.signature_blocks(start):
@@ -763,7 +906,11 @@ class _Audit:
         fmt = self.profile.recipients
         label = next((p for p in self.paras if self.is_recipients_label(p)), None)
         if label is None:
-            self.add("recipients", f"no `{fmt.label}` list", "end of document")
+            self.add(
+                "recipients",
+                _("no `{label}` list").format(label=fmt.label),
+                _("end of document"),
+            )
             return
         self.check_style(label, "recipients_label")
         bullet = fmt.bullet.strip()
@@ -781,7 +928,7 @@ class _Audit:
             else:
                 break
         if not items:
-            self.add("recipients", "the recipients list is empty", label.where)
+            self.add("recipients", _("the recipients list is empty"), label.where)
             return
         for item in items:
             for para in item:
@@ -791,14 +938,18 @@ class _Audit:
             if not text.endswith(fmt.line_end):
                 self.add(
                     "recipients",
-                    f"recipient line {text[:50]!r} must end with `{fmt.line_end}`",
+                    _("recipient line {text} must end with `{end}`").format(
+                        text=repr(text[:50]), end=fmt.line_end
+                    ),
                     item[-1].where,
                 )
         last, last_text = items[-1], texts[-1]
         if not last_text.endswith(fmt.last_end):
             self.add(
                 "recipients",
-                f"the last recipient line {last_text[:50]!r} must end with `{fmt.last_end}`",
+                _("the last recipient line {text} must end with `{end}`").format(
+                    text=repr(last_text[:50]), end=fmt.last_end
+                ),
                 last[-1].where,
             )
         archive_head = fold(fmt.bullet + fmt.archive.split("{holders}", 1)[0]).strip()
@@ -808,8 +959,9 @@ class _Audit:
         ):
             self.add(
                 "recipients",
-                "the list must end with the archive line "
-                f"`{fmt.bullet}{fmt.archive.format(holders='...')}`",
+                _("the list must end with the archive line `{line}`").format(
+                    line=fmt.bullet + fmt.archive.format(holders="...")
+                ),
                 last[0].where,
             )
 
@@ -818,7 +970,7 @@ class _Audit:
     def page_numbers(self) -> None:
         audit = self.profile.audit
         for section in self.doc.sections:
-            where = f"section {section.index}"
+            where = _("section {number}").format(number=section.index)
             first = "first" if section.title_page else "default"
             first_page = [
                 *section.headers.get(first, []),
@@ -826,21 +978,23 @@ class _Audit:
             ]
             if any(p.has_page_field for p in first_page):
                 self.add(
-                    "page_numbers", "page 1 shows a page number; numbers start on page 2", where
+                    "page_numbers",
+                    _("page 1 shows a page number; numbers start on page 2"),
+                    where,
                 )
             numbered = [p for p in section.headers.get("default", []) if p.has_page_field]
             in_footer = any(p.has_page_field for p in section.footers.get("default", []))
             if not numbered and in_footer:
                 self.add(
                     "page_numbers",
-                    "page numbers are in the footer; they belong centred in the top margin",
+                    _("page numbers are in the footer; they belong centred in the top margin"),
                     where,
                     "warning",
                 )
             elif not numbered and len(self.paras) > 60:
                 self.add(
                     "page_numbers",
-                    "no page numbers (from page 2 on, centred at the top)",
+                    _("no page numbers (from page 2 on, centred at the top)"),
                     where,
                     "warning",
                 )
@@ -851,8 +1005,10 @@ class _Audit:
                 if not low - 0.5 <= section.header_mm <= high + 0.5:
                     self.add(
                         "page_numbers",
-                        f"the page number is {section.header_mm:.0f} mm from the top edge; the "
-                        f"rule is {_span(low, high, 'mm')}",
+                        _(
+                            "the page number is {distance:.0f} mm from the top edge; the rule "
+                            "is {rule}"
+                        ).format(distance=section.header_mm, rule=_span(low, high, "mm")),
                         where,
                     )
 
@@ -906,17 +1062,19 @@ def _spacing_ok(spacing: tuple[str, float], audit: BodyAudit, styles: list[TextS
 def _spacing_text(spacing: tuple[str, float]) -> str:
     rule, value = spacing
     if rule == "auto":
-        return f"{value:g} lines"
-    return f"{'exactly' if rule == 'exact' else 'at least'} {value:g} pt"
+        return _("{value:g} lines").format(value=value)
+    if rule == "exact":
+        return _("exactly {value:g} pt").format(value=value)
+    return _("at least {value:g} pt").format(value=value)
 
 
 def _spacing_rule(audit: BodyAudit) -> str:
     rules = []
     if audit.line_spacing_pt is not None:
-        rules.append("exactly " + _span(*audit.line_spacing_pt, unit="pt"))
+        rules.append(_("exactly {span}").format(span=_span(*audit.line_spacing_pt, unit="pt")))
     if audit.line_spacing_lines is not None:
-        rules.append(_span(*audit.line_spacing_lines, unit="lines"))
-    return " or ".join(rules)
+        rules.append(_span(*audit.line_spacing_lines, unit=_("lines")))
+    return _either(rules)
 
 
 def _label_pattern(fmt: str) -> re.Pattern[str]:

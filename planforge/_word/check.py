@@ -16,6 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .._context import build_context
 from .._errors import TemplateError
 from .._findings import Finding
+from .._i18n import N_, _
 from .._models import IssuerKind
 from .._profiles import Profile, default_profile
 from .._reference import Shape, context_shape, reference_plan
@@ -34,9 +35,9 @@ _PROPERTIES = (
 )  # fmt: skip
 #: Elements a plan must show, and the variable that shows each.
 _REQUIRED = {
-    "signatures": "no signature block: the template never uses `signatures`",
-    "recipients": "no recipients list: the template never uses `recipients`",
-    "title": "no title: the template never uses `title`",
+    "signatures": N_("no signature block: the template never uses `signatures`"),
+    "recipients": N_("no recipients list: the template never uses `recipients`"),
+    "title": N_("no title: the template never uses `title`"),
 }
 
 
@@ -66,7 +67,7 @@ def check_template(
         lambda: _check(data, name, profile),
         limits=limits or Limits(),
         name=name,
-        what="checking the template",
+        what=_("checking the template"),
     )
 
 
@@ -78,7 +79,9 @@ def _check(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
     except Exception as exc:  # python-docx's errors for a broken package vary
-        raise TemplateError(f"cannot be opened as a Word document: {exc}", file=name) from exc
+        raise TemplateError(
+            _("cannot be opened as a Word document: {error}").format(error=exc), file=name
+        ) from exc
     env = sandboxed_environment()
     findings: list[Finding] = []
     used: set[str] = set()
@@ -87,7 +90,7 @@ def _check(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
             ast = env.parse(source.text)
         except RecursionError as exc:
             raise TemplateError(
-                "the template nests its tags or expressions too deeply; simplify the nesting",
+                _("the template nests its tags or expressions too deeply; simplify the nesting"),
                 file=name,
                 part=source.where,
             ) from exc
@@ -96,7 +99,7 @@ def _check(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
                 Finding(
                     "syntax",
                     "error",
-                    f"template syntax error: {exc.message}",
+                    _("template syntax error: {error}").format(error=exc.message),
                     where=source.where,
                     context=_paragraph(source, exc.lineno),
                 )
@@ -107,10 +110,10 @@ def _check(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
         used |= checker.used_roots
     if not any(f.severity == "error" for f in findings):
         findings.extend(_trial_render(data, name, profile))
-    unparsed = any(f.message.startswith("template syntax error") for f in findings)
+    unparsed = any(f.rule == "syntax" for f in findings)
     for root, message in _REQUIRED.items():
         if root not in used and not unparsed:
-            findings.append(Finding("element", "warning", message, where="template"))
+            findings.append(Finding("element", "warning", _(message), where=_("template")))
     return findings
 
 
@@ -124,14 +127,14 @@ def _trial_render(data: bytes, name: str, profile: Profile | None) -> list[Findi
     # fails while rendering the plan is a finding.
     compiled = CompiledTemplate(data, name)
     try:
-        rendered = compiled.render(build_context(reference_plan(), chosen), chosen)
+        rendered = compiled.render_parts(build_context(reference_plan(), chosen), chosen)
     except TemplateError as exc:
         return [
             Finding(
                 "render",
                 "error",
-                f"a trial render failed: {exc.message}",
-                where=exc.part or "render",
+                _("a trial render failed: {error}").format(error=exc.message),
+                where=exc.part or _("render"),
                 context=exc.context,
             )
         ]
@@ -143,21 +146,24 @@ def _sources(tpl: Any) -> Iterator[_Source]:
     def prepared(xml: str) -> str:
         return re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
 
-    yield _Source("body", prepared(tpl.get_xml()))
-    for uri, kind in ((_HEADER_URI, "header"), (_FOOTER_URI, "footer")):
+    yield _Source(_("body"), prepared(tpl.get_xml()))
+    for uri, where in ((_HEADER_URI, N_("header ({part})")), (_FOOTER_URI, N_("footer ({part})"))):
         for _rel, part in tpl.get_headers_footers(uri):
             yield _Source(
-                f"{kind} ({str(part.partname).lstrip('/')})", prepared(tpl.get_part_xml(part))
+                _(where).format(part=str(part.partname).lstrip("/")),
+                prepared(tpl.get_part_xml(part)),
             )
     for part in tpl.docx.part.package.parts:
         if part.content_type == _FOOTNOTES:
             blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-            yield _Source(f"footnote ({str(part.partname).lstrip('/')})", prepared(blob))
+            yield _Source(
+                _("footnote ({part})").format(part=str(part.partname).lstrip("/")), prepared(blob)
+            )
     props = tpl.docx.core_properties
     for prop in _PROPERTIES:
         value = getattr(props, prop)
         if isinstance(value, str) and value:
-            yield _Source(f"document property {prop}", value, is_xml=False)
+            yield _Source(_("document property {name}").format(name=prop), value, is_xml=False)
 
 
 def _paragraph(source: _Source, lineno: int | None) -> str:
@@ -217,8 +223,9 @@ class _Checker:
                 return scope[node.name]
             self.report(
                 node,
-                f"`{node.name}` is not a variable the plan provides "
-                f"(top-level names: {', '.join(sorted(context_shape()))})",
+                _("`{name}` is not a variable the plan provides (top-level names: {names})").format(
+                    name=node.name, names=", ".join(sorted(context_shape()))
+                ),
             )
             return _ANY
         if isinstance(node, nodes.Getattr):
@@ -239,11 +246,13 @@ class _Checker:
         if isinstance(base, dict):
             if key in base:
                 return base[key]  # type: ignore[no-any-return]
-            self.report(
-                node,
-                f"`{_dotted(node)}` is not provided: it has "
-                f"{', '.join(f'`{k}`' for k in base) or 'no fields'}",
+            fields = ", ".join(f"`{k}`" for k in base)
+            message = (
+                _("`{name}` is not provided: it has {fields}")
+                if fields
+                else _("`{name}` is not provided: it has no fields")
             )
+            self.report(node, message.format(name=_dotted(node), fields=fields))
             return _ANY
         if isinstance(base, list) or base != _ANY:
             # lists and strings have methods (`items`, `upper`); the sandbox vets them

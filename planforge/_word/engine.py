@@ -18,7 +18,7 @@ import threading
 import zipfile
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -27,12 +27,18 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from .._errors import TemplateError
+from .._i18n import _
 from .._profiles import Profile
 from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
 from .layout import lay_out, mark_tables
-from .reader import StyleSheet, parse_xml
+from .reader import StyleSheet, W, parse_xml
 
-__all__ = ["CompiledTemplate", "compile_template"]
+__all__ = [
+    "CompiledTemplate",
+    "PackageLayout",
+    "RenderedPackage",
+    "compile_template",
+]
 #: Largest XML a template part may render to (a whole plan's body is a few hundred KiB).
 MAX_RENDERED_PART = 16 * 1024 * 1024
 _CACHE_SIZE = 16
@@ -107,6 +113,51 @@ def _zip(entries: list[_Entry]) -> bytes:
 # -- the compiled template -----------------------------------------------------------------------
 
 
+class PackageLayout:
+    """The members of a template's output in their order, and the content of those every
+    output shares: what puts rendered parts together into a .docx (the one zip writer)."""
+
+    def __init__(self, order: list[str], fixed: dict[str, bytes]) -> None:
+        self.order = order
+        #: the parts every output shares, as bytes: handed with each output to the audit,
+        #: which then reads no zip (and hashes each of them once: they are the same objects)
+        self.fixed = fixed
+        self._entries = {member: _Entry.make(member, content) for member, content in fixed.items()}
+
+    @property
+    def templated(self) -> set[str]:
+        """The members made from the plan."""
+        return set(self.order) - set(self.fixed)
+
+    def assemble(
+        self, rendered: dict[str, bytes], trees: dict[str, Any] | None = None
+    ) -> RenderedPackage:
+        """The .docx holding *rendered* (member → content) and the fixed parts; *trees*: the
+        parsed roots of rendered parts, when the render has them."""
+        entries = [
+            _Entry.make(member, rendered[member]) if member in rendered else self._entries[member]
+            for member in self.order
+            if member in rendered or member in self._entries
+        ]
+        return RenderedPackage(
+            _zip(entries), {**self.fixed, **rendered}, set(rendered), dict(trees or {})
+        )
+
+
+@dataclass(frozen=True)
+class RenderedPackage:
+    """A rendered .docx: its bytes, and the content of each of its parts as it was zipped
+    (the audit reads these instead of unzipping *data* again)."""
+
+    data: bytes
+    parts: dict[str, bytes]
+    #: the parts made from the plan (the others are the template's, checked when it was)
+    rendered: set[str]
+    #: the element trees of rendered parts the render built anyway (the document's): the
+    #: audit reads them instead of parsing their bytes again
+    trees: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class _Part:
     member: str
@@ -125,8 +176,10 @@ class CompiledTemplate:
             self._tpl.init_docx()
         except Exception as exc:  # python-docx's errors for a broken package vary
             raise TemplateError(
-                f"cannot be opened as a Word document ({type(exc).__name__}: {exc}); save it "
-                "again with Word or LibreOffice",
+                _(
+                    "cannot be opened as a Word document ({kind}: {error}); save it again with "
+                    "Word or LibreOffice"
+                ).format(kind=type(exc).__name__, error=exc),
                 file=name,
             ) from exc
         doc = self._tpl.docx
@@ -162,15 +215,22 @@ class CompiledTemplate:
         templated = {self.body.member, *(p.member for p in self.parts)}
         if self.core:
             templated.add(self.core[0])
-        self.order: list[str] = []
-        self.fixed: dict[str, _Entry] = {}
+        order: list[str] = []
+        fixed: dict[str, bytes] = {}
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
-                self.order.append(info.filename)
+                order.append(info.filename)
                 if info.filename not in templated:
-                    self.fixed[info.filename] = _Entry.make(info.filename, archive.read(info))
-        missing = templated - set(self.order)
-        self.order.extend(sorted(missing))  # parts python-docx adds (core properties)
+                    fixed[info.filename] = archive.read(info)
+        order.extend(sorted(templated - set(order)))  # parts python-docx adds (core properties)
+        self.layout = PackageLayout(order, fixed)
+        # document.xml without its body: each render's tree is this with the rendered body
+        self._skeleton = etree.fromstring(
+            (self.body.prefix + "<w:body/>" + self.body.suffix).encode("utf-8")
+        )
+        self._body_at = next(
+            n for n, child in enumerate(self._skeleton) if child.tag == f"{{{W}}}body"
+        )
         self._lock = threading.Lock()
 
     def _compile(self, env: jinja2.Environment, xml: str, member: str) -> jinja2.Template:
@@ -184,8 +244,10 @@ class CompiledTemplate:
         except (RecursionError, SyntaxError) as exc:
             # Jinja's parser recurses; Python refuses code with over 20 nested blocks
             raise TemplateError(
-                "the template nests its tags or expressions too deeply "
-                f"({type(exc).__name__}: {exc}); simplify the nesting",
+                _(
+                    "the template nests its tags or expressions too deeply ({kind}: {error}); "
+                    "simplify the nesting"
+                ).format(kind=type(exc).__name__, error=exc),
                 file=self.name,
                 part=member,
             ) from exc
@@ -196,7 +258,7 @@ class CompiledTemplate:
                 window = lines[max(exc.lineno - 2, 0) : exc.lineno + 1]
                 near = " ".join(re.sub(r"<[^>]+>", "", line).strip() for line in window)
             raise TemplateError(
-                f"template syntax error: {exc.message}",
+                _("template syntax error: {error}").format(error=exc.message),
                 file=self.name,
                 part=member,
                 context=re.sub(r"\s+", " ", near).strip()[:300],
@@ -215,15 +277,19 @@ class CompiledTemplate:
                     templates[child.tag] = env.from_string(text)
                 except (RecursionError, SyntaxError) as exc:
                     raise TemplateError(
-                        "the template nests its tags or expressions too deeply; simplify it",
+                        _("the template nests its tags or expressions too deeply; simplify it"),
                         file=self.name,
-                        part=f"document property {etree.QName(child).localname}",
+                        part=_("document property {name}").format(
+                            name=etree.QName(child).localname
+                        ),
                     ) from exc
                 except jinja2.TemplateSyntaxError as exc:
                     raise TemplateError(
-                        f"template syntax error: {exc.message}",
+                        _("template syntax error: {error}").format(error=exc.message),
                         file=self.name,
-                        part=f"document property {etree.QName(child).localname}",
+                        part=_("document property {name}").format(
+                            name=etree.QName(child).localname
+                        ),
                         context=text,
                     ) from exc
         return member, root, templates
@@ -232,8 +298,21 @@ class CompiledTemplate:
 
     def render(self, context: dict[str, Any], profile: Profile) -> bytes:
         """The .docx of *context*: every templated part rendered, the rest copied."""
+        return self.render_package(context, profile).data
+
+    def render_package(self, context: dict[str, Any], profile: Profile) -> RenderedPackage:
+        """The .docx of *context*, with the parts it holds (what the audit reads)."""
+        rendered, document = self._render(context, profile)
+        return self.layout.assemble(rendered, {self.body.member: document})
+
+    def render_parts(self, context: dict[str, Any], profile: Profile) -> dict[str, bytes]:
+        """The parts made from *context* (member name → content); the others are fixed."""
+        return self._render(context, profile)[0]
+
+    def _render(self, context: dict[str, Any], profile: Profile) -> tuple[dict[str, bytes], Any]:
         try:
-            rendered = {self.body.member: self._document(context, profile)}
+            body, document = self._document(context, profile)
+            rendered = {self.body.member: body}
             for part in self.parts:
                 xml = self._render_part(part, context)
                 rendered[part.member] = (part.prefix + xml).encode("utf-8")
@@ -241,37 +320,42 @@ class CompiledTemplate:
                 rendered[self.core[0]] = self._properties(context)
         except jinja2.UndefinedError as exc:
             raise TemplateError(
-                f"the template uses a variable the plan does not provide: {exc.message} "
-                "(planforge template check FILE lists every such problem)",
+                _(
+                    "the template uses a variable the plan does not provide: {error} "
+                    "(planforge template check FILE lists every such problem)"
+                ).format(error=exc.message),
                 file=self.name,
             ) from exc
         except SecurityError as exc:
-            raise TemplateError(f"refused by the sandbox: {exc}", file=self.name) from exc
+            raise TemplateError(
+                _("refused by the sandbox: {error}").format(error=exc), file=self.name
+            ) from exc
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"template error: {exc}", file=self.name) from exc
+            raise TemplateError(
+                _("template error: {error}").format(error=exc), file=self.name
+            ) from exc
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
-                f"the template renders XML that is not well-formed ({exc})", file=self.name
+                _("the template renders XML that is not well-formed ({error})").format(error=exc),
+                file=self.name,
             ) from exc
         except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
             # what a template's own expressions raise (a range too large, a division by zero)
             raise TemplateError(
-                f"the template failed while rendering ({type(exc).__name__}: {exc})",
+                _("the template failed while rendering ({kind}: {error})").format(
+                    kind=type(exc).__name__, error=exc
+                ),
                 file=self.name,
             ) from exc
-        entries = [
-            _Entry.make(member, rendered[member]) if member in rendered else self.fixed[member]
-            for member in self.order
-            if member in rendered or member in self.fixed
-        ]
-        return _zip(entries)
+        return rendered, document
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
         xml = part.template.render(context)
         if len(xml) > MAX_RENDERED_PART:
             raise TemplateError(
-                f"renders to {len(xml) // 1_048_576} MiB of XML (limit "
-                f"{MAX_RENDERED_PART // 1_048_576} MiB)",
+                _("renders to {size} MiB of XML (limit {limit} MiB)").format(
+                    size=len(xml) // 1_048_576, limit=MAX_RENDERED_PART // 1_048_576
+                ),
                 file=self.name,
                 part=part.member,
             )
@@ -282,7 +366,8 @@ class CompiledTemplate:
             xml = self._tpl.resolve_listing(xml)
         return xml
 
-    def _document(self, context: dict[str, Any], profile: Profile) -> bytes:
+    def _document(self, context: dict[str, Any], profile: Profile) -> tuple[bytes, Any]:
+        """document.xml of *context*, and its element tree (the skeleton around the body)."""
         xml = self._render_part(self.body, context)
         with self._lock:  # docxtpl's helpers keep a counter on the instance
             tree = self._tpl.fix_tables(xml)
@@ -290,11 +375,13 @@ class CompiledTemplate:
             self._tpl.fix_docpr_ids(tree)
         lay_out(tree, profile, self.styles, context)
         body = etree.tostring(tree, encoding="unicode")
-        return (self.body.prefix + body + self.body.suffix).encode("utf-8")
+        document = copy.deepcopy(self._skeleton)
+        document.replace(document[self._body_at], tree)
+        return (self.body.prefix + body + self.body.suffix).encode("utf-8"), document
 
     def _properties(self, context: dict[str, Any]) -> bytes:
         assert self.core is not None
-        _, root, templates = self.core
+        _member, root, templates = self.core
         tree = copy.deepcopy(root)
         for child in tree:
             template = templates.get(child.tag)
@@ -302,7 +389,8 @@ class CompiledTemplate:
                 value = template.render(context)
                 if len(value) > MAX_VALUE_LENGTH:
                     raise TemplateError(
-                        f"document property {child.tag} renders too long", file=self.name
+                        _("document property {name} renders too long").format(name=child.tag),
+                        file=self.name,
                     )
                 child.text = value
         return _DECLARATION.encode() + etree.tostring(tree, encoding="utf-8")

@@ -18,9 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from .._errors import PlanforgeError, RenderError, TemplateError
+from .._i18n import N_, _
+
+if TYPE_CHECKING:
+    from .engine import PackageLayout
 
 __all__ = ["TEMPLATE_MEMORY_BYTES", "TEMPLATE_SECONDS", "Limits", "TemplateWorker", "run_limited"]
 
@@ -43,7 +47,7 @@ class Limits:
 
     def __post_init__(self) -> None:
         if not self.seconds > 0 or self.memory_bytes < 16 * 1024 * 1024:
-            raise ValueError("limits need a positive time and at least 16 MiB of memory")
+            raise ValueError(_("limits need a positive time and at least 16 MiB of memory"))
 
 
 def _address_space() -> int | None:
@@ -93,23 +97,59 @@ def _fork_context() -> Any | None:
     return multiprocessing.get_context("fork")
 
 
+#: What is done in a child (`what=`), named in the messages about it: the callers' steps.
+#: A caller may pass its step translated already (`what=_("checking the document")`); a step
+#: given in English is translated here.
+_STEPS = (
+    N_("rendering"),
+    N_("checking the template"),
+    N_("checking and compiling the template"),
+    N_("checking the document"),
+    N_("reading the document"),
+)
+
+
+def _step(what: str) -> str:
+    """*what* in the reader's language (a step already translated is left as it is)."""
+    return _(what)
+
+
+def _timed_out(what: str, seconds: float) -> str:
+    return _(
+        "{what} took longer than {seconds:g} s and was stopped (a template loop that does not end?)"
+    ).format(what=_step(what), seconds=seconds)
+
+
+def _died(what: str) -> str:
+    return _("the process {what} died (it ran out of memory or was killed)").format(
+        what=_step(what)
+    )
+
+
 def _outcome(message: tuple[Any, ...], limits: Limits, name: str, what: str) -> Any:
     kind = message[0]
     if kind == "ok":
         return message[1]
     if kind == "memory":
         raise TemplateError(
-            f"{what} needed more than {limits.memory_bytes // 1_048_576} MiB and was stopped",
+            _("{what} needed more than {size} MiB and was stopped").format(
+                what=_step(what), size=limits.memory_bytes // 1_048_576
+            ),
             file=name,
         )
     if kind == "deep":
-        raise TemplateError(f"{what} stopped: the template nests too deeply", file=name)
+        raise TemplateError(
+            _("{what} stopped: the template nests too deeply").format(what=_step(what)),
+            file=name,
+        )
     if kind == "planforge":
         raise message[1]
-    raise RenderError(f"{what} failed: {message[1]}")
+    raise RenderError(_("{what} failed: {error}").format(what=_step(what), error=message[1]))
 
 
-def run_limited(fn: Callable[[], T], *, limits: Limits, name: str, what: str = "rendering") -> T:
+def run_limited(
+    fn: Callable[[], T], *, limits: Limits, name: str, what: str = N_("rendering")
+) -> T:
     """Call *fn* in a forked child under *limits*; its (picklable) result, or a TemplateError
     when it breaks a limit."""
     ctx = _fork_context()
@@ -121,17 +161,11 @@ def run_limited(fn: Callable[[], T], *, limits: Limits, name: str, what: str = "
     child.close()
     try:
         if not parent.poll(limits.seconds):
-            raise TemplateError(
-                f"{what} took longer than {limits.seconds:g} s and was stopped (a template loop "
-                "that does not end?)",
-                file=name,
-            )
+            raise TemplateError(_timed_out(what, limits.seconds), file=name)
         try:
             message: tuple[Any, ...] = parent.recv()
         except EOFError:
-            raise TemplateError(
-                f"the process {what} died (it ran out of memory or was killed)", file=name
-            ) from None
+            raise TemplateError(_died(what), file=name) from None
     finally:
         if proc.is_alive():
             proc.kill()
@@ -151,10 +185,12 @@ def _serve(conn: Connection, data: bytes, name: str, memory_bytes: int) -> None:
 
     compiled: list[CompiledTemplate] = []
 
-    def prepare() -> bool:
+    def prepare() -> tuple[list[str], dict[str, bytes]]:
         check_docx_archive(data, name=name)
         compiled.append(CompiledTemplate(data, name))
-        return True
+        # what the parent needs to put rendered parts together: the members' order and the
+        # parts every output shares (checked above, with the whole template)
+        return compiled[0].layout.order, compiled[0].layout.fixed
 
     try:
         _cap_memory(memory_bytes)
@@ -164,7 +200,8 @@ def _serve(conn: Connection, data: bytes, name: str, memory_bytes: int) -> None:
             request = conn.recv()
             if request is None:
                 return
-            render = functools.partial(compiled[0].render, *request)  # (context, profile)
+            # (context, profile): the parts made from the plan; the parent checks and zips them
+            render = functools.partial(compiled[0].render_parts, *request)
             if not _answer(conn, render):
                 return
     except (EOFError, OSError, KeyboardInterrupt):
@@ -187,13 +224,15 @@ class TemplateWorker:
         self._conn: Connection | None = None
         self._owner = -1
         self._broken: TemplateError | None = None
+        #: how rendered parts make a .docx: the order of the members, the fixed parts
+        self.layout: PackageLayout | None = None
         with self._lock:
             self._start()
 
     def _start(self) -> None:
         ctx = _fork_context()
         if ctx is None:  # pragma: no cover
-            raise TemplateError("user templates need a system with fork()", file=self.name)
+            raise TemplateError(_("user templates need a system with fork()"), file=self.name)
         parent, child = ctx.Pipe(duplex=True)
         proc = ctx.Process(
             target=_serve, args=(child, self.data, self.name, self.limits.memory_bytes), daemon=True
@@ -201,8 +240,12 @@ class TemplateWorker:
         proc.start()
         child.close()
         self._proc, self._conn, self._owner = proc, parent, os.getpid()
+        from .engine import PackageLayout
+
         try:
-            self._exchange(None, "checking and compiling the template")
+            order, fixed = self._exchange(None, N_("checking and compiling the template"))
+            if self.layout is None:
+                self.layout = PackageLayout(order, fixed)
         except PlanforgeError as exc:
             self._broken = exc if isinstance(exc, TemplateError) else None
             self._stop()
@@ -215,13 +258,10 @@ class TemplateWorker:
             if request is not None:
                 conn.send(request)
             if not conn.poll(self.limits.seconds):
-                self._fail(
-                    f"{what} took longer than {self.limits.seconds:g} s and was stopped (a "
-                    "template loop that does not end?)"
-                )
+                self._fail(_timed_out(what, self.limits.seconds))
             message: tuple[Any, ...] = conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            self._fail(f"the process {what} died (it ran out of memory or was killed)")
+            self._fail(_died(what))
         try:
             return _outcome(message, self.limits, self.name, what)
         except TemplateError as exc:
@@ -244,18 +284,29 @@ class TemplateWorker:
             self._conn.close()
         self._proc = self._conn = None
 
-    def render(self, context: dict[str, Any], profile: Any) -> bytes:
-        """The .docx of *context*, rendered in the child."""
+    def render(self, context: dict[str, Any], profile: Any) -> dict[str, bytes]:
+        """The parts made from *context* (member → content), rendered in the child; check them
+        (`check_rendered`) and zip them with `layout.assemble`."""
         with self._lock:
             if self._broken is not None:
                 raise TemplateError(
-                    f"{self._broken.message} (not tried again for this template)", file=self.name
+                    _("{message} (not tried again for this template)").format(
+                        message=self._broken.message
+                    ),
+                    file=self.name,
                 )
             if self._owner != os.getpid():  # forked: the parent's child is not ours to use
                 self._conn = self._proc = None
                 self._start()
-            data: bytes = self._exchange((context, profile), "rendering")
-            return data
+            parts = self._exchange((context, profile), N_("rendering"))
+            assert self.layout is not None
+            templated = self.layout.templated
+            if not (
+                isinstance(parts, dict)
+                and all(m in templated and isinstance(b, bytes) for m, b in parts.items())
+            ):  # pragma: no cover - our own child answers with our own engine's parts
+                raise TemplateError(_("the template's process answered wrongly"), file=self.name)
+            return parts
 
     def close(self) -> None:
         with self._lock:
@@ -266,7 +317,13 @@ class TemplateWorker:
 
     def __getstate__(self) -> dict[str, Any]:
         # sent to another process (an executor): the template travels, its child does not
-        return {"data": self.data, "name": self.name, "limits": self.limits, "broken": self._broken}
+        return {
+            "data": self.data,
+            "name": self.name,
+            "limits": self.limits,
+            "broken": self._broken,
+            "layout": self.layout,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.data, self.name, self.limits = state["data"], state["name"], state["limits"]
@@ -274,6 +331,7 @@ class TemplateWorker:
         self._proc = self._conn = None
         self._owner = -1  # a child is started at the first render
         self._broken = state["broken"]
+        self.layout = state["layout"]
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):

@@ -11,6 +11,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .._i18n import _
+
 __all__ = ["MAX_VALUE_LENGTH", "properties_environment", "sandboxed_environment"]
 
 #: Longest string or list a template expression may build (a whole plan is far shorter).
@@ -36,16 +38,18 @@ class _GuardedSandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > _MAX_EXPONENT:
-            raise SecurityError(f"exponent {right} is too large for a template")
+            raise SecurityError(
+                _("exponent {exponent} is too large for a template").format(exponent=right)
+            )
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
                 if _size(seq) and isinstance(count, int) and _size(seq) * count > MAX_VALUE_LENGTH:
-                    raise SecurityError("a template may not build values this long")
+                    raise SecurityError(_("a template may not build values this long"))
         if operator == "+" and _size(left) + _size(right) > MAX_VALUE_LENGTH:
-            raise SecurityError("a template may not build values this long")
+            raise SecurityError(_("a template may not build values this long"))
         result = _OPERATORS[operator](left, right)
         if _size(result) > MAX_VALUE_LENGTH:
-            raise SecurityError("a template may not build values this long")
+            raise SecurityError(_("a template may not build values this long"))
         return result
 
 

@@ -17,13 +17,14 @@ import threading
 import unicodedata
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, Generic, NamedTuple, TypeVar, cast, overload
 
 from lxml import etree
 
 from .._errors import TemplateError
+from .._i18n import _
 from .._text import tone_normal
 
 __all__ = [
@@ -73,11 +74,17 @@ def parse_xml(blob: bytes, *, part: str, name: str) -> Any:
     try:
         root = etree.fromstring(blob, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise TemplateError(f"part {part} is not well-formed XML ({exc})", file=name) from exc
+        raise TemplateError(
+            _("part {part} is not well-formed XML ({error})").format(part=part, error=exc),
+            file=name,
+        ) from exc
     info: Any = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
         raise TemplateError(
-            f"part {part} declares a DTD (an XXE attempt?); Word never writes one", file=name
+            _("part {part} declares a DTD (an XXE attempt?); Word never writes one").format(
+                part=part
+            ),
+            file=name,
         )
     return root
 
@@ -102,7 +109,7 @@ def fold(text: str) -> str:
 # -- the model ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     """A run of text with its effective formatting."""
 
@@ -224,7 +231,7 @@ class Paragraph:
         own = self.__dict__
         own["runs"] = runs
         own["text"] = "".join(r.text for r in runs)
-        own["_text_runs"] = [r for r in runs if r.text.strip()]
+        own["_text_runs"] = tuple(r for r in runs if r.text.strip())
 
     def _read_props(self) -> None:
         styles = self._styles
@@ -271,7 +278,7 @@ class Paragraph:
     #: tabs as \t, line breaks as \n
     text: _Lazy[str] = _Lazy(_read_runs)
     runs: _Lazy[list[Run]] = _Lazy(_read_runs)
-    _text_runs: _Lazy[list[Run]] = _Lazy(_read_runs)
+    _text_runs: _Lazy[tuple[Run, ...]] = _Lazy(_read_runs)
     #: left, center, right, justify
     align: _Lazy[str] = _Lazy(_read_props)
     #: negative: a hanging indent
@@ -310,8 +317,9 @@ class Paragraph:
             return (0, self.box)
         return None
 
-    def text_runs(self) -> list[Run]:
-        return list(self._text_runs)
+    def text_runs(self) -> tuple[Run, ...]:
+        """The runs that hold more than white space."""
+        return self._text_runs
 
     def sizes(self) -> set[float]:
         return {r.size for r in self._text_runs}
@@ -398,8 +406,8 @@ def _kids(el: Any) -> dict[Any, Any]:
     return out
 
 
-@dataclass(frozen=True)
-class _RunProps:
+class _RunProps(NamedTuple):
+    # a named tuple, not a frozen dataclass: two are made for each run read (5x cheaper)
     font: str | None = None
     size: float | None = None
     bold: bool | None = None
@@ -417,8 +425,8 @@ class _RunProps:
         )
 
 
-@dataclass(frozen=True)
-class _ParaProps:
+class _ParaProps(NamedTuple):
+    # a named tuple: one is made for each paragraph with its own properties
     align: str | None = None
     first_line: float | None = None  # twips, negative for hanging
     left: float | None = None
@@ -734,15 +742,18 @@ _RUN_HOLDERS = {
 _SDT_CONTENT = w("sdtContent")
 
 
-def _runs_of(p: Any) -> Iterator[Any]:
-    stack = list(p)
-    stack.reverse()
-    while stack:
-        el = stack.pop()
-        if el.tag == _R:
-            yield el
-        elif el.tag in _RUN_HOLDERS or el.tag == _SDT or el.tag == _SDT_CONTENT:
-            stack.extend(reversed(list(el)))
+_HOLDING_RUNS = _RUN_HOLDERS | {_SDT, _SDT_CONTENT}
+
+
+def _runs_of(p: Any) -> list[Any]:
+    runs = []
+    for el in p:
+        tag = el.tag
+        if tag == _R:
+            runs.append(el)
+        elif tag in _HOLDING_RUNS:
+            runs.extend(_runs_of(el))
+    return runs
 
 
 _TEXT_TAGS = {_T: None, w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
@@ -994,6 +1005,11 @@ class _Reader:
         self.boxes = 0
         #: whether the part being read may hold drawings, fields or text boxes (_MAY_DRAW)
         self.drawn = True
+        self.drawn_in: set[Any] = set()
+        # where a paragraph stands, in the reader's language (worked out once per document)
+        self.at_paragraph = _("paragraph {number}")
+        self.at_box = _("text box {number}: ")
+        self.at_cell = _("table {number}, row {row}, cell {cell}: ")
 
     def paragraph(
         self,
@@ -1046,6 +1062,12 @@ class _Reader:
     def blocks(self, container: Any, where: str) -> list[Paragraph]:
         """Every paragraph of a body (or header, footer), tables included, in order."""
         out: list[Paragraph] = []
+        # the paragraphs holding a drawing, a field or a text box, found in one pass
+        self.drawn_in = (
+            {p for el in container.iter(*_DRAWN) for p in el.iterancestors(_P)}
+            if self.drawn
+            else set()
+        )
         self._walk(container, where, None, out, [0])
         return out
 
@@ -1062,10 +1084,14 @@ class _Reader:
             tag = child.tag
             if tag == _P:
                 para = self.paragraph(
-                    child, len(out), f"{where}paragraph {len(out) + 1}", cell, width
+                    child,
+                    len(out),
+                    where + self.at_paragraph.format(number=len(out) + 1),
+                    cell,
+                    width,
                 )
                 out.append(para)
-                if not self.drawn or next(child.iter(*_DRAWN), None) is None:
+                if child not in self.drawn_in:
                     # nothing drawn, no field, no text box in it: what the lazy reads would say
                     para.__dict__["has_line_shape"] = para.__dict__["has_page_field"] = False
                     continue
@@ -1073,7 +1099,8 @@ class _Reader:
                     self.boxes += 1
                     box = self.boxes
                     start = len(out)
-                    self._walk(content, f"text box {box}: ", cell, out, tables, None)
+                    here = self.at_box.format(number=box)
+                    self._walk(content, here, cell, out, tables, None)
                     for para in out[start:]:
                         if para.box is None:
                             para.box, para.box_x_pt = box, left
@@ -1093,7 +1120,7 @@ class _Reader:
                         span = _cell_span(tc)
                         inner = _cell_width(tc, grid[column : column + span], margins)
                         column += span
-                        here = f"{where}table {number}, row {r}, cell {c}: "
+                        here = where + self.at_cell.format(number=number, row=r, cell=c)
                         self._walk(tc, here, cell or (number, r, c), out, tables, inner)
             elif tag == _SDT:
                 content = child.find(_SDT_CONTENT)
@@ -1159,25 +1186,42 @@ def _nearest(el: Any, tag: str) -> Any:
 
 
 class _Package:
-    """The parts of a zip package, read on demand with the hardened parser."""
+    """The parts of a zip package, read on demand with the hardened parser; or the parts
+    themselves, when the render that zipped them hands them over."""
 
-    def __init__(self, data: bytes, name: str) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        name: str,
+        parts: Mapping[str, bytes] | None = None,
+        trees: Mapping[str, Any] | None = None,
+    ) -> None:
         self.name = name
+        self.parts = parts
+        self.trees = trees or {}
+        if parts is not None:
+            self.names = set(parts)
+            return
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.names = set(self.zip.namelist())
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise TemplateError(
-                "is not a Word document (.docx is a zip archive)", file=name
+                _("is not a Word document (.docx is a zip archive)"), file=name
             ) from exc
 
     def blob(self, part: str) -> bytes | None:
         if part not in self.names:
             return None
+        if self.parts is not None:
+            return self.parts[part]
         try:
             return self.zip.read(part)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise TemplateError(f"part {part} cannot be read ({exc})", file=self.name) from exc
+            raise TemplateError(
+                _("part {part} cannot be read ({error})").format(part=part, error=exc),
+                file=self.name,
+            ) from exc
 
     def xml(self, part: str) -> Any | None:
         blob = self.blob(part)
@@ -1219,6 +1263,14 @@ class _Package:
         blob = self.blob(part)
         if blob is None:
             return None, False
+        if part in self.trees:  # parsed by the render that made it (UTF-8)
+            return self.trees[part], _MAY_DRAW.search(blob) is not None
+        if self.parts is not None and len(blob) <= _SHARED_MAX_BYTES:
+            # a part of a document planforge just made, as another one had it (a header, a
+            # footer): parsed once, its tree read (never changed) by every such document
+            return self.read_once(
+                "part", part, lambda root: (root, _MAY_DRAW.search(blob) is not None)
+            )
         root = parse_xml(blob, part=part, name=self.name)
         # the bytes tell only when they are the text (UTF-8, or ASCII, as Word writes)
         encoding = str(root.getroottree().docinfo.encoding or "").upper()
@@ -1275,9 +1327,19 @@ def _settings(settings: Any | None) -> _Settings:
     return _Settings(_on(settings.find(w("mirrorMargins"))) is True, default_tab)
 
 
-def read_document(data: bytes, *, name: str = "document") -> WordDocument:
-    """Read the .docx *data*; TemplateError when it is not a Word document planforge can read."""
-    package = _Package(data, name)
+def read_document(
+    data: bytes,
+    *,
+    name: str = "document",
+    parts: Mapping[str, bytes] | None = None,
+    trees: Mapping[str, Any] | None = None,
+) -> WordDocument:
+    """Read the .docx *data*; TemplateError when it is not a Word document planforge can read.
+
+    *parts*: the content of each part of *data*, from the render that just zipped them; they
+    are read instead of unzipping *data* again; *trees*: the element trees of parts the
+    render built (read, never changed), instead of parsing those parts again."""
+    package = _Package(data, name, parts, trees if parts is not None else None)
     main = next(
         (
             target
@@ -1288,7 +1350,7 @@ def read_document(data: bytes, *, name: str = "document") -> WordDocument:
     )
     document, drawn = package.part_xml(main)
     if document is None or document.find(w("body")) is None:
-        raise TemplateError("is not a Word document (no document body)", file=name)
+        raise TemplateError(_("is not a Word document (no document body)"), file=name)
     rels = package.relationships(main)
     by_type = {kind.rsplit("/", 1)[-1]: target for kind, target in rels.values()}
     theme = package.read_once("theme", by_type.get("theme"), _theme_fonts)
@@ -1341,7 +1403,11 @@ def _sections(
                 root, reader.drawn = package.part_xml(target[1]) if target else (None, True)
                 if root is None:
                     continue
-                label = f"section {n} {ref.get(w('type'), 'default')} {kind}"
+                label = (
+                    _("section {number} {type} header")
+                    if kind == "header"
+                    else _("section {number} {type} footer")
+                ).format(number=n, type=ref.get(w("type"), "default"))
                 parts[kind][str(ref.get(w("type"), "default"))] = reader.blocks(root, "")
                 for para in parts[kind][str(ref.get(w("type"), "default"))]:
                     para.where = f"{label}: {para.where}"

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from .._errors import TemplateError
+from .._i18n import _
 from .._profiles import Profile, builtin_profiles, load_profile
 from .builder import build_template
-from .engine import compile_template
-from .safety import check_docx_archive
+from .engine import RenderedPackage, compile_template
+from .safety import check_parts
 
-__all__ = ["check_rendered", "default_template", "render_docx", "templates_dir"]
+__all__ = [
+    "check_rendered",
+    "default_template",
+    "render_docx",
+    "render_package",
+    "templates_dir",
+]
 
 
 def templates_dir() -> Traversable | Path:
@@ -47,16 +55,23 @@ def default_template(profile: Profile) -> bytes:
 
 def render_docx(context: dict[str, Any], profile: Profile) -> bytes:
     """Fill the profile's own template (trusted: built by planforge) with *context*."""
-    compiled = compile_template(default_template(profile), name=f"built-in {profile.name}")
-    return compiled.render(context, profile)
+    return render_package(context, profile).data
 
 
-def check_rendered(data: bytes, *, name: str) -> None:
+def render_package(context: dict[str, Any], profile: Profile) -> RenderedPackage:
+    """`render_docx`, with the content of each part of the .docx (what the audit reads)."""
+    name = _("built-in {profile}").format(profile=profile.name)
+    return compile_template(default_template(profile), name=name).render_package(context, profile)
+
+
+def check_rendered(parts: Mapping[str, bytes], *, name: str) -> None:
     """Refuse what a user template rendered if it holds anything a template may not: the
-    checks a template passes before it is opened, run again on the output."""
+    checks a template passes before it is opened, run again on the parts made from the plan
+    (the others are the template's own, checked with it)."""
     try:
-        check_docx_archive(data, name=name)
+        check_parts(parts, name=name)
     except TemplateError as exc:
         raise TemplateError(
-            f"what the template rendered is refused: {exc.message}", file=name
+            _("what the template rendered is refused: {error}").format(error=exc.message),
+            file=name,
         ) from exc

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._errors import TemplateError
+from .._i18n import N_, _
 from .reader import parse_xml
 
 __all__ = ["ArchiveLimits", "check_docx_archive", "check_parts"]
@@ -49,28 +50,37 @@ _MAIN_TYPES = {
 _CODE_TYPES = ("macroenabled", "vbaproject", "vbadata", "activex", "oleobject", "embeddedobject")
 #: Relationship types (their last segment) that embed, import or run something.
 _FORBIDDEN_RELATIONSHIPS = {
-    "oleobject": "an embedded object (OLE)",
-    "package": "an embedded package",
-    "control": "an ActiveX control",
-    "activexcontrol": "an ActiveX control",
-    "activexcontrolbinary": "an ActiveX control",
-    "afchunk": "another document to import (altChunk)",
-    "vbaproject": "a macro project",
-    "wordvbadata": "macro data",
-    "keymapcustomizations": "macro key bindings",
-    "attachedtemplate": "an attached template",
-    "subdocument": "a subdocument",
-    "frame": "a web frame",
+    "oleobject": N_("an embedded object (OLE)"),
+    "package": N_("an embedded package"),
+    "control": N_("an ActiveX control"),
+    "activexcontrol": N_("an ActiveX control"),
+    "activexcontrolbinary": N_("an ActiveX control"),
+    "afchunk": N_("another document to import (altChunk)"),
+    "vbaproject": N_("a macro project"),
+    "wordvbadata": N_("macro data"),
+    "keymapcustomizations": N_("macro key bindings"),
+    "attachedtemplate": N_("an attached template"),
+    "subdocument": N_("a subdocument"),
+    "frame": N_("a web frame"),
 }
 #: Elements (by local name, in any namespace) that embed, import or run something.
 _FORBIDDEN_ELEMENTS = {
-    "altChunk": "imports another document (altChunk); paste its content instead",
-    "object": "contains an embedded object; templates may hold text, tables and images only",
-    "OLEObject": "contains an embedded object (OLE); templates may hold text, tables and images",
-    "control": "contains an ActiveX control; templates may hold text, tables and images only",
-    "ocx": "contains an ActiveX control; templates may hold text, tables and images only",
-    "subDoc": "includes a subdocument; paste its content instead",
-    "frameset": "contains web frames",
+    "altChunk": N_("part {member} imports another document (altChunk); paste its content instead"),
+    "object": N_(
+        "part {member} contains an embedded object; templates may hold text, tables and images only"
+    ),
+    "OLEObject": N_(
+        "part {member} contains an embedded object (OLE); templates may hold text, tables and "
+        "images"
+    ),
+    "control": N_(
+        "part {member} contains an ActiveX control; templates may hold text, tables and images only"
+    ),
+    "ocx": N_(
+        "part {member} contains an ActiveX control; templates may hold text, tables and images only"
+    ),
+    "subDoc": N_("part {member} includes a subdocument; paste its content instead"),
+    "frameset": N_("part {member} contains web frames"),
 }
 #: Field instructions that pull content from outside the document.
 _FORBIDDEN_FIELDS = {"INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "IMPORT", "LINK", "DDE", "DDEAUTO"}
@@ -87,8 +97,9 @@ def check_docx_archive(
     lim = limits or ArchiveLimits()
     if len(data) > lim.max_file_bytes:
         raise TemplateError(
-            f"the file is {len(data) // 1_048_576} MiB; a template may be at most "
-            f"{lim.max_file_bytes // 1_048_576} MiB",
+            _("the file is {size} MiB; a template may be at most {limit} MiB").format(
+                size=len(data) // 1_048_576, limit=lim.max_file_bytes // 1_048_576
+            ),
             file=name,
         )
     other = other_format(data)
@@ -98,15 +109,15 @@ def check_docx_archive(
     check_parts(parts, name=name, limits=lim, whole=True)
 
 
-_SAVE_AS_DOCX = (
+_SAVE_AS_DOCX = N_(
     "open it in Word and choose File > Save As > Word Document (*.docx); in LibreOffice, "
     "File > Save As with the file type Word 2007-365 (.docx), and answer "
     "Use Word 2007-365! when asked which format to keep"
 )
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_KINDS = {
-    "application/vnd.oasis.opendocument.text": "an OpenDocument text (.odt)",
-    "application/vnd.oasis.opendocument.text-template": "an OpenDocument text template (.ott)",
+    "application/vnd.oasis.opendocument.text": N_("an OpenDocument text (.odt)"),
+    "application/vnd.oasis.opendocument.text-template": N_("an OpenDocument text template (.ott)"),
 }
 
 
@@ -116,16 +127,16 @@ def other_format(data: bytes) -> str | None:
     .odt, an RTF file; None for anything else."""
     if data.startswith(_OLE2):
         if "EncryptedPackage".encode("utf-16-le") in data:
-            return (
+            return _(
                 "is protected with a password (encrypted), so it cannot be read; open it in "
                 "Word, remove the password (File > Info > Protect Document > Encrypt with "
                 "Password, and clear it) and save it as .docx"
             )
-        return (
-            "is a Word 97-2003 document (.doc), not a .docx (Word 2007 or later); " + _SAVE_AS_DOCX
-        )
+        return _(
+            "is a Word 97-2003 document (.doc), not a .docx (Word 2007 or later); {how}"
+        ).format(how=_(_SAVE_AS_DOCX))
     if data.lstrip()[:5] == b"{\\rtf":
-        return "is an RTF document, not a .docx; " + _SAVE_AS_DOCX
+        return _("is an RTF document, not a .docx; {how}").format(how=_(_SAVE_AS_DOCX))
     if data.startswith(b"PK"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -137,8 +148,14 @@ def other_format(data: bytes) -> str | None:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             return None
         if mimetype.startswith("application/vnd.oasis.opendocument"):
-            kind = _ODF_KINDS.get(mimetype, f"an OpenDocument file ({mimetype})")
-            return f"is {kind}, not a Word document (.docx); " + _SAVE_AS_DOCX
+            kind = (
+                _(_ODF_KINDS[mimetype])
+                if mimetype in _ODF_KINDS
+                else _("an OpenDocument file ({mimetype})").format(mimetype=mimetype)
+            )
+            return _("is {kind}, not a Word document (.docx); {how}").format(
+                kind=kind, how=_(_SAVE_AS_DOCX)
+            )
     return None
 
 
@@ -146,26 +163,34 @@ def _read_parts(data: bytes, name: str, lim: ArchiveLimits) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise TemplateError("is not a Word document (.docx is a zip archive)", file=name) from exc
+        raise TemplateError(
+            _("is not a Word document (.docx is a zip archive)"), file=name
+        ) from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > lim.max_entries:
             raise TemplateError(
-                f"holds {len(infos)} parts; a template may hold at most {lim.max_entries}",
+                _("holds {count} parts; a template may hold at most {limit}").format(
+                    count=len(infos), limit=lim.max_entries
+                ),
                 file=name,
             )
         names = [info.filename for info in infos]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise TemplateError(
-                f"holds two parts named {twice[0]}; save it again with Word or LibreOffice",
+                _("holds two parts named {member}; save it again with Word or LibreOffice").format(
+                    member=twice[0]
+                ),
                 file=name,
             )
         for info in infos:
             if info.file_size > lim.max_part_bytes:
                 raise TemplateError(
-                    f"part {info.filename} would inflate to {info.file_size:,} bytes "
-                    f"(limit {lim.max_part_bytes:,}); remove or shrink it",
+                    _(
+                        "part {member} would inflate to {size:,} bytes (limit {limit:,}); "
+                        "remove or shrink it"
+                    ).format(member=info.filename, size=info.file_size, limit=lim.max_part_bytes),
                     file=name,
                 )
             if info.file_size > 1_048_576 and info.file_size > lim.max_ratio * max(
@@ -173,16 +198,23 @@ def _read_parts(data: bytes, name: str, lim: ArchiveLimits) -> dict[str, bytes]:
             ):
                 ratio = info.file_size // max(info.compress_size, 1)
                 raise TemplateError(
-                    f"part {info.filename} is compressed {ratio} to 1, which a real template "
-                    "never is (a zip bomb?)",
+                    _(
+                        "part {member} is compressed {ratio} to 1, which a real template never "
+                        "is (a zip bomb?)"
+                    ).format(member=info.filename, ratio=ratio),
                     file=name,
                 )
             if info.flag_bits & 0x1:
-                raise TemplateError(f"part {info.filename} is encrypted", file=name)
+                raise TemplateError(
+                    _("part {member} is encrypted").format(member=info.filename), file=name
+                )
         total = sum(info.file_size for info in infos)
         if total > lim.max_total_bytes:
             raise TemplateError(
-                f"would inflate to {total:,} bytes (limit {lim.max_total_bytes:,})", file=name
+                _("would inflate to {size:,} bytes (limit {limit:,})").format(
+                    size=total, limit=lim.max_total_bytes
+                ),
+                file=name,
             )
         parts: dict[str, bytes] = {}
         for info in infos:
@@ -192,8 +224,10 @@ def _read_parts(data: bytes, name: str, lim: ArchiveLimits) -> dict[str, bytes]:
             except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
                     NotImplementedError) as exc:  # fmt: skip
                 raise TemplateError(
-                    f"part {info.filename} is damaged ({exc}); save the file again with Word "
-                    "or LibreOffice",
+                    _(
+                        "part {member} is damaged ({error}); save the file again with Word or "
+                        "LibreOffice"
+                    ).format(member=info.filename, error=exc),
                     file=name,
                 ) from exc
     return parts
@@ -220,21 +254,27 @@ def check_parts(
         is_xml = member.lower().endswith((".xml", ".rels", ".vml")) or bool(_XML_TYPE.search(kind))
         if any(word in kind.lower() for word in _CODE_TYPES):
             raise TemplateError(
-                f"part {member} is code or an embedded object ({kind}); save the template as a "
-                "plain .docx without macros or objects",
+                _(
+                    "part {member} is code or an embedded object ({kind}); save the template as "
+                    "a plain .docx without macros or objects"
+                ).format(member=member, kind=kind),
                 file=name,
             )
         lower = member.lower()
         if lower.endswith(("vbaproject.bin", ".bin")) and ("vba" in lower or "activex" in lower):
             raise TemplateError(
-                "contains a macro project (vbaProject.bin); save the template as a plain .docx "
-                "without macros",
+                _(
+                    "contains a macro project (vbaProject.bin); save the template as a plain "
+                    ".docx without macros"
+                ),
                 file=name,
             )
         if lower.startswith(("word/embeddings/", "word/activex/")):
             raise TemplateError(
-                f"contains an embedded object ({member}); templates may hold text, tables and "
-                "images only",
+                _(
+                    "contains an embedded object ({member}); templates may hold text, tables "
+                    "and images only"
+                ).format(member=member),
                 file=name,
             )
         if is_xml:
@@ -249,7 +289,7 @@ def _content_types(parts: Mapping[str, bytes], name: str) -> dict[str, str]:
     """{member: content type} from `[Content_Types].xml`."""
     blob = parts.get("[Content_Types].xml")
     if blob is None:
-        raise TemplateError("is not a Word document (no [Content_Types].xml)", file=name)
+        raise TemplateError(_("is not a Word document (no [Content_Types].xml)"), file=name)
     root = parse_xml(blob, part="[Content_Types].xml", name=name)
     defaults = {
         str(el.get("Extension", "")).lower(): str(el.get("ContentType", ""))
@@ -263,8 +303,10 @@ def _content_types(parts: Mapping[str, bytes], name: str) -> dict[str, str]:
     for kind in declared:
         if any(word in kind.lower() for word in _CODE_TYPES):
             raise TemplateError(
-                f"declares code or embedded objects ({kind}); save it as a plain .docx without "
-                "macros or objects",
+                _(
+                    "declares code or embedded objects ({kind}); save it as a plain .docx "
+                    "without macros or objects"
+                ).format(kind=kind),
                 file=name,
             )
     return {
@@ -276,11 +318,17 @@ def _content_types(parts: Mapping[str, bytes], name: str) -> dict[str, str]:
 def _check_package(parts: Mapping[str, bytes], types: dict[str, str], name: str) -> None:
     main = _main_part(parts, name)
     if main not in parts:
-        raise TemplateError(f"is not a Word document (no {main})", file=name)
-    if types.get(main) not in _MAIN_TYPES:
         raise TemplateError(
-            f"is not a plain Word document (its main part is {types.get(main) or 'untyped'}); "
-            "save it as .docx",
+            _("is not a Word document (no {member})").format(member=main), file=name
+        )
+    if types.get(main) not in _MAIN_TYPES:
+        kind = types.get(main)
+        raise TemplateError(
+            _("is not a plain Word document (its main part is {kind}); save it as .docx").format(
+                kind=kind
+            )
+            if kind
+            else _("is not a plain Word document (its main part is untyped); save it as .docx"),
             file=name,
         )
 
@@ -307,27 +355,38 @@ def _check_relationships(
         shown = target[:120]
         if mode is not None and str(mode).strip().lower() != "internal":
             raise TemplateError(
-                f"part {member} links to an outside resource ({shown}); templates may not load "
-                "anything from outside (embed images instead)",
+                _(
+                    "part {member} links to an outside resource ({target}); templates may not "
+                    "load anything from outside (embed images instead)"
+                ).format(member=member, target=shown),
                 file=name,
             )
         if _SCHEME.match(target) or "\\" in target:
             raise TemplateError(
-                f"part {member} points outside the document ({shown}); templates may not load "
-                "anything from outside (embed images instead)",
+                _(
+                    "part {member} points outside the document ({target}); templates may not "
+                    "load anything from outside (embed images instead)"
+                ).format(member=member, target=shown),
                 file=name,
             )
         if kind in _FORBIDDEN_RELATIONSHIPS:
             raise TemplateError(
-                f"part {member} brings in {_FORBIDDEN_RELATIONSHIPS[kind]}; templates may hold "
-                "text, tables and images only",
+                _(
+                    "part {member} brings in {what}; templates may hold text, tables and images "
+                    "only"
+                ).format(member=member, what=_(_FORBIDDEN_RELATIONSHIPS[kind])),
                 file=name,
             )
         resolved = posixpath.normpath(
             target.lstrip("/") if target.startswith("/") else posixpath.join(source_folder, target)
         )
         if resolved.startswith("../") or resolved == "..":
-            raise TemplateError(f"part {member} points outside the document ({shown})", file=name)
+            raise TemplateError(
+                _("part {member} points outside the document ({target})").format(
+                    member=member, target=shown
+                ),
+                file=name,
+            )
 
 
 def _local(tag: Any) -> str:
@@ -340,7 +399,7 @@ def _check_xml(member: str, root: Any, name: str, lim: ArchiveLimits) -> None:
     for el in root.iter():
         local = _local(el.tag)
         if local in _FORBIDDEN_ELEMENTS:
-            raise TemplateError(f"part {member} {_FORBIDDEN_ELEMENTS[local]}", file=name)
+            raise TemplateError(_(_FORBIDDEN_ELEMENTS[local]).format(member=member), file=name)
         if local == "instrText" and el.text:
             instructions.append(el.text)
         # Jinja reads the whole XML: braces count wherever they are
@@ -352,20 +411,26 @@ def _check_xml(member: str, root: Any, name: str, lim: ArchiveLimits) -> None:
                 instructions.append(str(value))
             elif attr_local in _LINK_ATTRIBUTES and _SCHEME.match(str(value)):
                 raise TemplateError(
-                    f"part {member} links to an outside resource ({str(value)[:120]}); "
-                    "templates may not load anything from outside (embed images instead)",
+                    _(
+                        "part {member} links to an outside resource ({target}); templates may "
+                        "not load anything from outside (embed images instead)"
+                    ).format(member=member, target=str(value)[:120]),
                     file=name,
                 )
     for field in _field_names(instructions):
         raise TemplateError(
-            f"part {member} has a {field} field, which pulls content from outside the "
-            "document; remove the field",
+            _(
+                "part {member} has a {field} field, which pulls content from outside the "
+                "document; remove the field"
+            ).format(member=member, field=field),
             file=name,
         )
     if braces > lim.max_template_braces:
         raise TemplateError(
-            f"part {member} holds {braces:,} template braces; a template holds a few hundred "
-            f"(limit {lim.max_template_braces:,})",
+            _(
+                "part {member} holds {count:,} template braces; a template holds a few hundred "
+                "(limit {limit:,})"
+            ).format(member=member, count=braces, limit=lim.max_template_braces),
             file=name,
         )
 
