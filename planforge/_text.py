@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -218,6 +219,7 @@ def mojibake_message(text: str, repaired: str) -> str:
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
+@functools.lru_cache(maxsize=16384)  # the same words and names come again and again
 def tone_normal(text: str) -> str:
     """Upper case, single spaces, each syllable's tone mark moved to its end: `Thanh Hoá` and
     `THANH HÓA` compare equal; `QUẬN` and `QUÂN`, `SỐ` and `SỞ` do not."""

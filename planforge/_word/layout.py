@@ -5,7 +5,7 @@ rows with their names level, each block by its own body's rules, rules under hea
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -57,9 +57,27 @@ def _caption(tbl: Any) -> str:
     return str(caption.get(qn("w:val"))) if caption is not None else ""
 
 
+_PSTYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
+_VAL = qn("w:val")
+_PSTYLE_TAG, _PPR_TAG, _P_TAG = qn("w:pStyle"), qn("w:pPr"), qn("w:p")
+
+
 def _style_id(p: Any) -> str:
-    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return str(style.get(qn("w:val"))) if style is not None else ""
+    style = p.find(_PSTYLE)
+    return str(style.get(_VAL)) if style is not None else ""
+
+
+def _styled(body: Any, style_ids: Container[str]) -> list[Any]:
+    """The paragraphs of *body* whose style is one of *style_ids*, in order (found by their
+    `w:pStyle`, a walk in lxml rather than a lookup per paragraph)."""
+    found = []
+    for style in body.iter(_PSTYLE_TAG):
+        if style.get(_VAL) in style_ids:
+            ppr = style.getparent()
+            p = ppr.getparent() if ppr is not None else None
+            if p is not None and p.tag == _P_TAG and ppr.tag == _PPR_TAG:
+                found.append(p)
+    return found
 
 
 def _set_style(p: Any, style_id: str) -> None:
@@ -241,8 +259,8 @@ class _Layout:
         number = self.style_of.get("number")
         if not number:
             return
-        for p in self.body.iter(qn("w:p")):
-            if _style_id(p) != number or not _text(p).strip():
+        for p in _styled(self.body, {number}):
+            if not _text(p).strip():
                 continue
             text = "".join(_lines(p))
             measure = self.measure(p)
@@ -361,10 +379,8 @@ class _Layout:
             sid = by_name.get(RULE_STYLES[key])
             if sid is not None:
                 rules[sid] = spec
-        for p in self.body.iter(qn("w:p")):
-            rule = rules.get(_style_id(p))
-            if rule is None:
-                continue
+        for p in _styled(self.body, rules):
+            rule = rules[_style_id(p)]
             measured = self.widest_above(p)
             if measured is None:
                 continue
