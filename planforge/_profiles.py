@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from ._errors import PlanInputError, Problem, ProfileError
 from ._files import InputFileError, read_input
-from ._i18n import _
+from ._i18n import _, ngettext
 from ._models import AuthorityType, ListStyle
 from ._yaml import load_yaml
 
@@ -522,9 +522,11 @@ def _validate(data: Mapping[str, Any], *, file: Path | str | None) -> Profile:
         count = len(exc.errors())
         message = str(first["msg"]).removeprefix("Value error, ")
         if count > 1:
-            message = _("{message} (and {count} more problems)").format(
-                message=message, count=count - 1
-            )
+            message = ngettext(
+                "{message} (and {count} more problem)",
+                "{message} (and {count} more problems)",
+                count - 1,
+            ).format(message=message, count=count - 1)
         raise ProfileError(message, file=file, field=field) from exc
     missing = [role for role in STYLE_ROLES if role not in profile.styles]
     if missing:

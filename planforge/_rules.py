@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ._errors import PlanInputError, Problem, ProfileError
 from ._findings import Finding
-from ._i18n import _
+from ._i18n import _, ngettext
 from ._models import AuthorityType, IssuerKind, Plan
 from ._profiles import (
     Profile,
@@ -294,14 +294,20 @@ def _signature_findings(plan: Plan, profile: Profile) -> list[Finding]:
                 _warning(
                     "signature",
                     (
-                        _(
+                        ngettext(
                             "a joint plan has one signature block per issuing body: "
-                            "{issuers} issuers, {blocks} blocks; no block for {missing}"
+                            "{issuers} issuers, {blocks} block; no block for {missing}",
+                            "a joint plan has one signature block per issuing body: "
+                            "{issuers} issuers, {blocks} blocks; no block for {missing}",
+                            len(plan.signatures),
                         )
                         if missing
-                        else _(
+                        else ngettext(
                             "a joint plan has one signature block per issuing body: "
-                            "{issuers} issuers, {blocks} blocks"
+                            "{issuers} issuers, {blocks} block",
+                            "a joint plan has one signature block per issuing body: "
+                            "{issuers} issuers, {blocks} blocks",
+                            len(plan.signatures),
                         )
                     ).format(
                         issuers=len(plan.issuers),

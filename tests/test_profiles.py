@@ -342,7 +342,7 @@ def test_several_invalid_values_are_counted(tmp_path: Path) -> None:
         "bad.yaml",
         {"extends": "nd30-2020", "page": {"margin_left_mm": -1, "margin_right_mm": -1}},
     )
-    assert "(and 1 more problems)" in str(profile_error(path))
+    assert "(and 1 more problem)" in str(profile_error(path))
 
 
 def test_a_profile_missing_a_style_role_is_refused(tmp_path: Path) -> None:
