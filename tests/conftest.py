@@ -226,3 +226,19 @@ def printed_as_one_line(lines: list[PdfLine], text: str) -> list[tuple[PdfWord, 
         if len(run) == len(wanted):
             found.append(tuple(run))
     return found
+
+
+@pytest.fixture
+def soffice_starts(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The command line of every process planforge's PDF step starts, in order."""
+    from planforge import _pdf
+
+    started: list[list[str]] = []
+    real = subprocess.Popen
+
+    def counting(command: list[str], *args: object, **kwargs: object) -> object:
+        started.append(command)
+        return real(command, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(_pdf.subprocess, "Popen", counting)
+    return started

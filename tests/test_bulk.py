@@ -6,7 +6,6 @@ import io
 import threading
 import warnings
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -291,24 +290,16 @@ def test_pdfs_come_from_jobs_libreoffice_processes_with_their_own_profiles(
 
 
 def test_conversion_starts_while_plans_still_render(
-    tmp_path: Path, fake_soffice: Path, monkeypatch: pytest.MonkeyPatch, phu_yen: Plan
+    tmp_path: Path,
+    fake_soffice: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    phu_yen: Plan,
+    soffice_starts: list[list[str]],
 ) -> None:
-    import subprocess
-
-    from planforge import _pdf
-
-    started: list[list[str]] = []
-    real = subprocess.Popen
-
-    def counting(command: list[str], *args: Any, **kwargs: Any) -> Any:
-        started.append(command)
-        return real(command, *args, **kwargs)
-
-    monkeypatch.setattr(_pdf.subprocess, "Popen", counting)
     seen: list[int] = []
 
     def progress(label: str, path: Path | None, error: str | None) -> None:
-        seen.append(len(started))
+        seen.append(len(soffice_starts))
 
     monkeypatch.setenv("FAKE_WANT", "2")
     report = render_plans(

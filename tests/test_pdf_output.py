@@ -5,13 +5,12 @@ from __future__ import annotations
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 import planforge
-from planforge import _pdf, load_plan
+from planforge import load_plan
 from planforge._cli import generate_plan
 from planforge._cli import planforge as planforge_cli
 
@@ -79,21 +78,14 @@ def test_an_existing_pdf_is_kept_and_nothing_is_written(soffice: str, tmp_path: 
 
 
 def test_twenty_plans_take_one_libreoffice_start(
-    soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    soffice: str, tmp_path: Path, soffice_starts: list[list[str]]
 ) -> None:
     plan = load_plan(EXAMPLES / "thanh-hoa-2023.yaml")
     docs = []
     for n in range(20):
         docs.append(tmp_path / f"plan-{n:02}.docx")
         render_quietly(plan, docs[-1])
-    starts: list[list[str]] = []
-    real = subprocess.Popen
-
-    def counting(command: list[str], *args: Any, **kwargs: Any) -> Any:
-        starts.append(command)
-        return real(command, *args, **kwargs)
-
-    monkeypatch.setattr(_pdf.subprocess, "Popen", counting)
+    starts = soffice_starts
     out = tmp_path / "pdf"
     out.mkdir()
     pdfs = planforge.convert_to_pdf(docs, out)

@@ -83,6 +83,7 @@ def test_wheel_ships_the_templates_and_profiles(tmp_path: Path) -> None:
     # the build compiled the message catalogs: the wheel's .mo says what the .po says
     compiled = "planforge/locale/vi/LC_MESSAGES/planforge.mo"
     assert compiled in names
+    assert not any(name.endswith(".po") for name in names)  # installed: the .mo only
     translations = gettext.GNUTranslations(io.BytesIO(zipfile.ZipFile(wheel).read(compiled)))
     with (ROOT / "planforge" / "locale" / "vi" / "LC_MESSAGES" / "planforge.po").open("rb") as po:
         source = read_po(po)
