@@ -999,3 +999,15 @@ def test_characters_xml_cannot_hold_are_refused_in_multiline_text(
         plan_from_data(data)
     assert raised.value.field.startswith(field), str(raised.value)
     assert f"U+{ord(char):04X}" in str(raised.value)
+
+
+# every kind of white space str.split() and \s know, with text around it
+_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+@given(st.lists(st.sampled_from([*_SPACES, "a", "Đ", "\u0301", "\u200b", "x y"])).map("".join))
+def test_a_paragraphs_plain_text_is_its_text_with_white_space_folded(text: str) -> None:
+    # the reader's fast path for text already plain must agree with the regular expression
+    from planforge._word.reader import _plain
+
+    assert _plain(text) == re.sub(r"\s+", " ", text).strip()

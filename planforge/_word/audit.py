@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._dates import describe_date_rule, format_place_date
@@ -253,11 +253,30 @@ def _specs_of(profile: Profile) -> dict[_SpecKey, _Spec]:
     return found[1]
 
 
+#: What check_against looks at in a run: size, bold, italic, underline.
+_Look = tuple[float, bool, bool, bool]
+
+
 @dataclass(frozen=True)
 class _Spec:
     allowed: list[tuple[float, float]]  # sizes (pt), low and high
     wanted: dict[str, set[bool]]  # bold, italic, underline: the values allowed
     aligns: list[str]
+    #: whether runs that all look alike pass every check of size and emphasis, by their look
+    #: (a few looks per spec, worked out once: most paragraphs are checked by this alone)
+    looks: dict[_Look, bool] = field(default_factory=dict)
+
+    def passes(self, look: _Look) -> bool:
+        found = self.looks.get(look)
+        if found is None:
+            size, bold, italic, underline = look
+            found = self.looks[look] = (
+                any(lo - 0.01 <= size <= hi + 0.01 for lo, hi in self.allowed)
+                and bold in self.wanted["bold"]
+                and italic in self.wanted["italic"]
+                and underline in self.wanted["underline"]
+            )
+        return found
 
 
 class _Audit:
@@ -273,6 +292,9 @@ class _Audit:
         self._authority_heads = tuple(p + self._split for p in self._prefixes)
         self._recipients_label = fold(profile.recipients.label.rstrip(":"))
         self._specs = _specs_of(profile)
+        # asked of many paragraphs by several checks: answered once for each (by id)
+        self._authority: dict[int, bool] = {}
+        self._recipients: dict[int, bool] = {}
 
     def add(self, rule: str, message: str, where: str, severity: Severity = "error") -> None:
         source = self.profile.audit.sources.get(rule, self.profile.source)
@@ -325,6 +347,14 @@ class _Audit:
         runs = para.text_runs()
         if not runs:
             return
+        first = runs[0]
+        look = (first.size, first.bold, first.italic, first.underline)
+        if (
+            spec.passes(look)
+            and all((r.size, r.bold, r.italic, r.underline) == look for r in runs[1:])
+            and (para.align in spec.aligns or "align" not in what)
+        ):
+            return  # the common case, decided without working anything else out
 
         def label() -> str:
             return f"{_label(roles[0])} {_quote(para)}"
@@ -813,21 +843,29 @@ class _Audit:
         return self._split
 
     def is_authority(self, para: Paragraph) -> bool:
-        text = para.plain
-        if not text or text != text.upper():
-            return False
-        return text.startswith(self._authority_heads) or text in self._prefixes
+        found = self._authority.get(id(para))
+        if found is None:
+            text = para.plain
+            found = self._authority[id(para)] = (
+                bool(text)
+                and para.all_capitals
+                and (text.startswith(self._authority_heads) or text in self._prefixes)
+            )
+        return found
 
     def is_recipients_label(self, para: Paragraph) -> bool:
-        label = self._recipients_label
-        return bool(label) and para.folded.startswith(label)
+        found = self._recipients.get(id(para))
+        if found is None:
+            label = self._recipients_label
+            found = self._recipients[id(para)] = bool(label) and para.folded.startswith(label)
+        return found
 
     def signatures(self, start: int) -> None:
         valid = self.prefixes()
         bare = {p.rstrip(".").replace("/", "") for p in valid}
         for para in self.paras[start:]:
             text = para.plain
-            if not text or text != text.upper() or self.is_authority(para):
+            if not text or not para.all_capitals or self.is_authority(para):
                 continue
             token = text.split(" ", 1)[0]
             key = token.rstrip(".").replace("/", "")
@@ -860,7 +898,7 @@ class _Audit:
             if not lines or self.is_recipients_label(lines[0]) or len(lines) < 2:
                 continue
             name, above = lines[-1], lines[:-1]
-            if _is_name(name.plain) and all(p.plain == p.plain.upper() for p in above):
+            if _is_name(name.plain) and all(p.all_capitals for p in above):
                 blocks.append(lines)
         return blocks
 

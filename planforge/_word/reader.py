@@ -164,15 +164,16 @@ class Paragraph:
     cell: tuple[int, int, int] | None
     element: Any
     style_id: str | None
+    # the defaults are class attributes: most paragraphs keep them, and are made faster so
     #: the label Word's automatic numbering shows before the text (`a)`, `-`, `1.1.`), or ''
-    auto_label: str
+    auto_label: str = ""
     #: what follows an automatic label: a tab, a space or nothing
-    label_suffix: str
+    label_suffix: str = ""
     #: the text box (1-based, document order) the paragraph is in, and the box's left edge
-    box: int | None
-    box_x_pt: float | None
+    box: int | None = None
+    box_x_pt: float | None = None
     #: the width its lines may take: its cell's less the cell margins (None outside tables)
-    width_pt: float | None
+    width_pt: float | None = None
 
     def __init__(
         self,
@@ -183,21 +184,12 @@ class Paragraph:
         style_id: str | None,
         styles: StyleSheet,
         ppr: dict[Any, Any] | None,
-        *,
-        auto_label: str = "",
-        label_suffix: str = "",
-        width_pt: float | None = None,
     ) -> None:
         self.index = index
         self.where = where
         self.cell = cell
         self.element = element
         self.style_id = style_id
-        self.auto_label = auto_label
-        self.label_suffix = label_suffix
-        self.box = None
-        self.box_x_pt = None
-        self.width_pt = width_pt
         self._styles = styles
         self._ppr = ppr  # the first child of each tag of its w:pPr
 
@@ -208,30 +200,43 @@ class Paragraph:
 
     def _read_runs(self) -> None:
         styles, style_id = self._styles, self.style_id
-        runs = []
+        runs: list[Run] = []
+        texts: list[str] = []
+        shown: list[Run] = []
         for r in _runs_of(self.element):
-            rpr = _child(r, _RPR)
+            # one pass over the run: its properties (the first w:rPr, as find gives) and text
+            rpr = None
+            pieces: list[str] = []
+            for child in r:
+                tag = child.tag
+                if tag == _T:
+                    pieces.append(child.text or "")
+                elif tag == _RPR:
+                    if rpr is None:
+                        rpr = child
+                elif tag in _TEXT_TAGS:
+                    pieces.append(_TEXT_TAGS[tag] or "")
+            text = pieces[0] if len(pieces) == 1 else "".join(pieces)
             if rpr is None:
-                resolved = styles.style_run(style_id, None)
+                look = styles.run_look(style_id, None)
             else:
                 kids = _kids(rpr)
                 rstyle = kids.get(_RSTYLE)
                 char_style = rstyle.get(_VAL) if rstyle is not None else None
-                resolved = styles._run_props(kids).under(styles.style_run(style_id, char_style))
-            runs.append(
-                Run(
-                    _run_text(r),
-                    resolved.font,
-                    resolved.size if resolved.size is not None else 10.0,
-                    bool(resolved.bold),
-                    bool(resolved.italic),
-                    bool(resolved.underline),
+                look = _run_look(
+                    styles._run_props(kids).under(styles.style_run(style_id, char_style))
                 )
-            )
+            run = Run(text, *look)
+            runs.append(run)
+            texts.append(text)
+            if text and not text.isspace():
+                shown.append(run)
         own = self.__dict__
         own["runs"] = runs
-        own["text"] = "".join(r.text for r in runs)
-        own["_text_runs"] = tuple(r for r in runs if r.text.strip())
+        own["text"] = text = "".join(texts)
+        own["_text_runs"] = tuple(shown)
+        # asked of nearly every paragraph: worked out with the text, not on its own
+        own["plain"] = _plain(text)
 
     def _read_props(self) -> None:
         styles = self._styles
@@ -240,7 +245,7 @@ class Paragraph:
             look = styles.style_look(self.style_id)
         else:
             look = _look(own.under(styles.style_para(self.style_id)))
-        self.__dict__.update(zip(_LOOK, look, strict=True))
+        self.__dict__.update(look)
 
     def _read_line_shape(self) -> None:
         self.__dict__["has_line_shape"] = _has_line_shape(self.element)
@@ -259,9 +264,9 @@ class Paragraph:
         )
         self.__dict__["tab_stops_pt"] = tuple(t / 20 for t in tabs)
 
-    def _read_plain(self) -> None:
-        # what re.sub(r"\s+", " ", text).strip() gives: str.split() splits where \s matches
-        self.__dict__["plain"] = " ".join(self.text.split())
+    def _read_capitals(self) -> None:
+        plain = self.plain
+        self.__dict__["all_capitals"] = plain == plain.upper()
 
     def _read_folded(self) -> None:
         self.__dict__["folded"] = fold(self.text)
@@ -297,7 +302,9 @@ class Paragraph:
     style_name: _Lazy[str] = _Lazy(_read_style_name)
     #: the positions (pt from the left indent) of its own tab stops, and the default interval
     tab_stops_pt: _Lazy[tuple[float, ...]] = _Lazy(_read_tabs)
-    plain: _Lazy[str] = _Lazy(_read_plain)
+    plain: _Lazy[str] = _Lazy(_read_runs)
+    #: no lower-case letter in its text (an authority line, a body's name)
+    all_capitals: _Lazy[bool] = _Lazy(_read_capitals)
     folded: _Lazy[str] = _Lazy(_read_folded)
     #: upper case with its diacritics, tone marks placed alike (`SỐ` is not `SỞ`)
     normal: _Lazy[str] = _Lazy(_read_normal)
@@ -520,7 +527,8 @@ class StyleSheet:
         self._numbering: dict[str | None, tuple[str | None, int | None]] = {}
         self._tabs: dict[str | None, tuple[float, ...]] = {}
         self._names: dict[str | None, str] = {}
-        self._looks: dict[str | None, tuple[Any, ...]] = {}
+        self._looks: dict[str | None, dict[str, Any]] = {}
+        self._run_looks: dict[tuple[str | None, str | None], _RunLook] = {}
 
     # one element's own properties ------------------------------------------------------------
 
@@ -620,6 +628,14 @@ class StyleSheet:
             found = self._runs[key] = props.under(self._default_run)
         return found
 
+    def run_look(self, para_style: str | None, char_style: str | None) -> _RunLook:
+        """What a run with no formatting of its own looks like in these styles (_run_look)."""
+        key = (para_style, char_style)
+        found = self._run_looks.get(key)
+        if found is None:
+            found = self._run_looks[key] = _run_look(self.style_run(para_style, char_style))
+        return found
+
     def style_para(self, para_style: str | None) -> _ParaProps:
         """Paragraph properties of a paragraph style chain, over the defaults."""
         found = self._paras.get(para_style)
@@ -630,7 +646,7 @@ class StyleSheet:
             found = self._paras[para_style] = props.under(self._default_para)
         return found
 
-    def style_look(self, style_id: str | None) -> tuple[Any, ...]:
+    def style_look(self, style_id: str | None) -> dict[str, Any]:
         """What a paragraph of the style with no formatting of its own looks like (_LOOK)."""
         found = self._looks.get(style_id)
         if found is None:
@@ -685,7 +701,7 @@ class StyleSheet:
         return found
 
 
-#: The attributes of a Paragraph its paragraph properties give, in the order _look gives them.
+#: The attributes of a Paragraph its paragraph properties give (_look gives their values).
 _LOOK = (
     "align",
     "first_line_mm",
@@ -698,13 +714,28 @@ _LOOK = (
 )
 
 
-def _look(props: _ParaProps) -> tuple[Any, ...]:
-    """The values of _LOOK for paragraph properties *props*."""
+#: What a Run's formatting fields hold: font, size (10 pt when unset), bold, italic, underline.
+_RunLook = tuple[str | None, float, bool, bool, bool]
+
+
+def _run_look(props: _RunProps) -> _RunLook:
+    """The formatting fields of a Run with the resolved properties *props*."""
+    return (
+        props.font,
+        props.size if props.size is not None else 10.0,
+        bool(props.bold),
+        bool(props.italic),
+        bool(props.underline),
+    )
+
+
+def _look(props: _ParaProps) -> dict[str, Any]:
+    """The attributes of _LOOK, with their values for paragraph properties *props*."""
     if props.line is None or props.line_rule in (None, "auto"):
         spacing = ("auto", (props.line or 240) / 240)
     else:
         spacing = (str(props.line_rule), props.line / 20)
-    return (
+    values = (
         props.align or "left",
         _twips_mm(props.first_line),
         _twips_mm(props.left),
@@ -714,6 +745,7 @@ def _look(props: _ParaProps) -> tuple[Any, ...]:
         bool(props.border_top),
         bool(props.border_bottom),
     )
+    return dict(zip(_LOOK, values, strict=True))
 
 
 def _tab_stops(tabs: Any) -> tuple[float, ...]:
@@ -756,18 +788,15 @@ def _runs_of(p: Any) -> list[Any]:
     return runs
 
 
+def _plain(text: str) -> str:
+    r"""What re.sub(r"\s+", " ", text).strip() gives (str.split() splits where \s matches)."""
+    # most texts already are: every white space but " " is unprintable, so two C scans tell
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 _TEXT_TAGS = {_T: None, w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
-
-
-def _run_text(r: Any) -> str:
-    out = []
-    for child in r:
-        tag = child.tag
-        if tag == _T:
-            out.append(child.text or "")
-        elif tag in _TEXT_TAGS:
-            out.append(_TEXT_TAGS[tag] or "")
-    return "".join(out)
 
 
 _LINE_GEOMETRY = {"line", "straightConnector1"}
@@ -1007,41 +1036,10 @@ class _Reader:
         self.drawn = True
         self.drawn_in: set[Any] = set()
         # where a paragraph stands, in the reader's language (worked out once per document)
-        self.at_paragraph = _("paragraph {number}")
+        # split around its number: joined by + for each paragraph, faster than str.format
+        self.at_paragraph = _("paragraph {number}").partition("{number}")[::2]
         self.at_box = _("text box {number}: ")
         self.at_cell = _("table {number}, row {row}, cell {cell}: ")
-
-    def paragraph(
-        self,
-        p: Any,
-        index: int,
-        where: str,
-        cell: tuple[int, int, int] | None,
-        width_pt: float | None = None,
-    ) -> Paragraph:
-        ppr_el = _child(p, _PPR)
-        ppr = _kids(ppr_el) if ppr_el is not None else None
-        style_id = None
-        if ppr is not None:
-            pstyle = ppr.get(_PSTYLE)
-            if pstyle is not None:
-                style_id = pstyle.get(_VAL)
-        if style_id is None:
-            style_id = self.styles.default_paragraph
-        # labels are counted in document order, so they are worked out as the paragraphs are
-        auto_label, suffix = self.label(ppr, style_id)
-        return Paragraph(
-            index,
-            where,
-            cell,
-            p,
-            style_id,
-            self.styles,
-            ppr,
-            auto_label=auto_label,
-            label_suffix=suffix,
-            width_pt=width_pt,
-        )
 
     def label(self, ppr: dict[Any, Any] | None, style_id: str | None) -> tuple[str, str]:
         """The automatic label of a paragraph (numbering set on it or by its style); *ppr*:
@@ -1080,20 +1078,35 @@ class _Reader:
         tables: list[int],
         width: float | None = None,
     ) -> None:
+        styles, drawn_in = self.styles, self.drawn_in
+        at_head, at_tail = self.at_paragraph
         for child in container:
             tag = child.tag
             if tag == _P:
-                para = self.paragraph(
-                    child,
-                    len(out),
-                    where + self.at_paragraph.format(number=len(out) + 1),
-                    cell,
-                    width,
-                )
+                # read inline, not in a method: this runs for every paragraph of every document
+                ppr_el = _child(child, _PPR)
+                ppr = _kids(ppr_el) if ppr_el is not None else None
+                pstyle = ppr.get(_PSTYLE) if ppr is not None else None
+                style_id = pstyle.get(_VAL) if pstyle is not None else None
+                if style_id is None:
+                    style_id = styles.default_paragraph
+                number = len(out)
+                para = Paragraph(
+                    number, f"{where}{at_head}{number + 1}{at_tail}", cell, child, style_id,
+                    styles, ppr,
+                )  # fmt: skip
+                # labels are counted in document order, so they are worked out as the
+                # paragraphs are
+                auto_label, suffix = self.label(ppr, style_id)
+                if auto_label:
+                    para.auto_label, para.label_suffix = auto_label, suffix
+                if width is not None:
+                    para.width_pt = width
                 out.append(para)
-                if child not in self.drawn_in:
+                if child not in drawn_in:
                     # nothing drawn, no field, no text box in it: what the lazy reads would say
-                    para.__dict__["has_line_shape"] = para.__dict__["has_page_field"] = False
+                    own = para.__dict__
+                    own["has_line_shape"] = own["has_page_field"] = False
                     continue
                 for content, left in _text_boxes(child):
                     self.boxes += 1
