@@ -161,17 +161,34 @@ def _command(soffice: str, profile: Path, outdir: Path, batch: Sequence[Path]) -
     ]
 
 
-def _start_soffice(command: list[str], profile: Path, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    # output to a file, not a pipe: a helper that outlives soffice cannot hold us on a pipe;
-    # its own session, so that the whole group can be killed
-    return subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env={**os.environ, _MARK: str(profile.resolve())},
-    )
+def _start_soffice(
+    command: list[str], profile: Path, log: IO[bytes], cpu: int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start LibreOffice; on *cpu* alone (it and every thread and process it starts), when
+    given."""
+    before = None
+    if cpu is not None:
+        # a process inherits the CPUs of the thread that starts it: this thread's are set for
+        # the start (on Linux, to the calling thread only), then put back
+        try:
+            before = os.sched_getaffinity(0)
+            os.sched_setaffinity(0, {cpu})
+        except OSError:  # the CPU went offline, or is no longer ours: start it anywhere
+            before = None
+    try:
+        # output to a file, not a pipe: a helper that outlives soffice cannot hold us on a
+        # pipe; its own session, so that the whole group can be killed
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, _MARK: str(profile.resolve())},
+        )
+    finally:
+        if before is not None:
+            os.sched_setaffinity(0, before)
 
 
 def _kill_conversion(pid: int, profile: Path) -> None:
@@ -208,7 +225,8 @@ class PdfResult:
 class _Slot:
     """One LibreOffice process of `PdfConverters`, with its private profile and output folder."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, cpu: int | None = None) -> None:
+        self.cpu = cpu
         self.profile = folder / "profile"
         self.out = folder / "out"
         self.log_path = folder / "soffice.log"
@@ -227,7 +245,7 @@ class _Slot:
         self.log = self.log_path.open("wb")
         try:
             self.proc = _start_soffice(
-                _command(soffice, self.profile, self.out, batch), self.profile, self.log
+                _command(soffice, self.profile, self.out, batch), self.profile, self.log, self.cpu
             )
         except OSError:
             self.log.close()
@@ -261,11 +279,33 @@ class _Slot:
         return None
 
 
+def _allowed_cpus() -> list[int]:
+    """The CPUs this process may run on (none known off Linux)."""
+    try:
+        return sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return []
+
+
+def _cpus_for(jobs: int) -> list[int | None]:
+    """The CPU each of *jobs* LibreOffice processes runs on, or None (anywhere).
+
+    Several at once each get a CPU of their own when there are enough: left to move between
+    CPUs (with their threads), two conversions took 5.2 s where pinned they took 4.9 s, as
+    long as one alone (100 plans on a 2-core machine). One process, or more processes than
+    CPUs, run anywhere."""
+    allowed = _allowed_cpus()
+    if jobs < 2 or jobs > len(allowed):
+        return [None] * jobs
+    return list(allowed[:jobs])
+
+
 class PdfConverters:
     """Converts .docx files to PDF in *outdir* with up to *jobs* LibreOffice processes at once,
     fed while the documents are still being made: `add` a document as soon as it is written.
 
-    Each process has its private profile (`-env:UserInstallation`) and takes its share of the
+    Each process has its private profile (`-env:UserInstallation`), runs on a CPU of its own
+    when there are at least *jobs* (on Linux; see `_cpus_for`), and takes its share of the
     work, at most `STREAM_BATCH` documents: the documents waiting and those still *expected*
     (when the caller says how many it will add), divided among the free processes, so that
     the processes end together instead of paying a start for each smaller and smaller batch
@@ -305,7 +345,8 @@ class PdfConverters:
         self._added = 0
         self._closed = False  # finish() was called: nothing more will be added
         self._work = Path(tempfile.mkdtemp(prefix=".planforge-pdf-", dir=self.outdir))
-        self._slots = [_Slot(self._work / str(n)) for n in range(self.jobs)]
+        cpus = _cpus_for(self.jobs)
+        self._slots = [_Slot(self._work / str(n), cpus[n]) for n in range(self.jobs)]
         self._waiting: deque[Path] = deque()
         self._alone: deque[Path] = deque()  # of a failed batch: each is tried by itself
         self._results: list[PdfResult] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
 import warnings
 from pathlib import Path
@@ -230,7 +231,8 @@ for _ in range(200):  # at most 10 s for the others to start, so that they overl
     time.sleep(0.05)
 at_once = len(list(running.iterdir()))
 with Path(os.environ["FAKE_LOG"]).open("a", encoding="utf-8") as log:
-    log.write(f"{profile}|{at_once}|{' '.join(d.stem for d in docs)}\\n")
+    cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
+    log.write(f"{profile}|{at_once}|{' '.join(d.stem for d in docs)}|{cpus}\\n")
 try:
     if any("hang" in d.stem for d in docs):
         time.sleep(300)
@@ -264,7 +266,45 @@ def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _starts(log: Path) -> list[tuple[str, int, list[str]]]:
     rows = [line.split("|") for line in log.read_text(encoding="utf-8").splitlines()]
-    return [(profile, int(at_once), docs.split()) for profile, at_once, docs in rows]
+    return [(profile, int(at_once), docs.split()) for profile, at_once, docs, _cpus in rows]
+
+
+def _cpus_of_starts(log: Path) -> list[set[int]]:
+    """The CPUs each start of the fake could run on."""
+    rows = [line.split("|") for line in log.read_text(encoding="utf-8").splitlines()]
+    return [{int(c) for c in cpus.split(",")} for _profile, _at_once, _docs, cpus in rows]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs Linux and two CPUs",
+)
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_libreoffice_processes_at_once_run_on_a_cpu_each(
+    tmp_path: Path, fake_soffice: Path, monkeypatch: pytest.MonkeyPatch, phu_yen: Plan, jobs: int
+) -> None:
+    from planforge import _pdf
+
+    mine = os.sched_getaffinity(0)
+    two = set(sorted(mine)[:2])
+    # the machine as one with two CPUs: two processes get one each, three share them
+    monkeypatch.setenv("FAKE_WANT", "1")
+    with monkeypatch.context() as patch:
+        patch.setattr(_pdf, "_allowed_cpus", lambda: sorted(two))
+        report = render_plans(
+            {f"p{n}": phu_yen for n in range(6)},
+            tmp_path / "out",
+            parents=True,
+            jobs=jobs,
+            pdf=True,
+        )
+    assert report.ok and len(report.pdfs) == 6
+    cpus = _cpus_of_starts(fake_soffice)
+    if jobs == 2:
+        assert sorted(len(c) for c in cpus) == [1, 1] and set.union(*cpus) == two
+    else:  # one process gains nothing by being held to a CPU; three cannot have one each
+        assert all(c == mine for c in cpus), cpus
+    assert os.sched_getaffinity(0) == mine  # the caller's CPUs are as they were
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
