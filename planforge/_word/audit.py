@@ -464,9 +464,13 @@ class _Audit:
     def fonts(self) -> None:
         wanted = fold(self.profile.font)
         wrong: dict[str, list[Paragraph]] = {}
+        right: dict[str | None, bool] = {}  # each font name folded once, not once a run
         for para in (*self.paras, *self.doc.header_footer_paragraphs()):
             for run in para.text_runs():
-                if fold(run.font or "(none)") != wanted:
+                fits = right.get(run.font)
+                if fits is None:
+                    fits = right[run.font] = fold(run.font or "(none)") == wanted
+                if not fits:
                     wrong.setdefault(run.font or _("(no font)"), []).append(para)
                     break
         for font, paras in wrong.items():

@@ -24,7 +24,7 @@ from typing import Any, Generic, NamedTuple, TypeVar, cast, overload
 from lxml import etree
 
 from .._errors import TemplateError
-from .._i18n import _
+from .._i18n import _, current_language
 from .._text import tone_normal
 
 __all__ = [
@@ -1027,6 +1027,21 @@ def _twips_mm(value: float | None) -> float:
     return (value or 0) * _MM_PER_TWIP
 
 
+@functools.cache
+def _places_in(language: str) -> tuple[tuple[str, str], str, str, str, str]:
+    """How the reader says where a paragraph stands, in *language* (the current one): worked
+    out once, not for each document. The paragraph's is split around its number, joined by +
+    for each paragraph (faster than str.format)."""
+    paragraph = _("paragraph {number}").partition("{number}")
+    return (
+        (paragraph[0], paragraph[2]),
+        _("text box {number}: "),
+        _("table {number}, row {row}, cell {cell}: "),
+        _("section {number} {type} header"),
+        _("section {number} {type} footer"),
+    )
+
+
 class _Reader:
     def __init__(self, styles: StyleSheet, numbering: _Numbering | None = None) -> None:
         self.styles = styles
@@ -1035,11 +1050,10 @@ class _Reader:
         #: whether the part being read may hold drawings, fields or text boxes (_MAY_DRAW)
         self.drawn = True
         self.drawn_in: set[Any] = set()
-        # where a paragraph stands, in the reader's language (worked out once per document)
-        # split around its number: joined by + for each paragraph, faster than str.format
-        self.at_paragraph = _("paragraph {number}").partition("{number}")[::2]
-        self.at_box = _("text box {number}: ")
-        self.at_cell = _("table {number}, row {row}, cell {cell}: ")
+        # where a paragraph stands, in the reader's language
+        self.at_paragraph, self.at_box, self.at_cell, self.at_header, self.at_footer = _places_in(
+            current_language()
+        )
 
     def label(self, ppr: dict[Any, Any] | None, style_id: str | None) -> tuple[str, str]:
         """The automatic label of a paragraph (numbering set on it or by its style); *ppr*:
@@ -1416,11 +1430,9 @@ def _sections(
                 root, reader.drawn = package.part_xml(target[1]) if target else (None, True)
                 if root is None:
                     continue
-                label = (
-                    _("section {number} {type} header")
-                    if kind == "header"
-                    else _("section {number} {type} footer")
-                ).format(number=n, type=ref.get(w("type"), "default"))
+                label = (reader.at_header if kind == "header" else reader.at_footer).format(
+                    number=n, type=ref.get(w("type"), "default")
+                )
                 parts[kind][str(ref.get(w("type"), "default"))] = reader.blocks(root, "")
                 for para in parts[kind][str(ref.get(w("type"), "default"))]:
                     para.where = f"{label}: {para.where}"
