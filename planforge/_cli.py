@@ -269,8 +269,14 @@ class _LanguageFirst:
 
 
 class _LanguageCommand(_LanguageFirst, _Command):
-    """A command with `--lang`: the language it chose ends with it, even when its arguments
-    are refused (click does not close a context whose arguments failed to parse)."""
+    """A command with `--lang` (given it when it has none): the language it chose ends with
+    it, even when its arguments are refused (click does not close a context whose arguments
+    failed to parse)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not any(param.name == "lang" for param in self.params):
+            _lang_option(self)  # `planforge check X --lang vi`, as `planforge --lang vi check X`
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -280,15 +286,11 @@ class _LanguageCommand(_LanguageFirst, _Command):
             raise
 
 
-class _LanguageGroup(_LanguageFirst, _Group):
-    """The group of commands with `--lang` (as `_LanguageCommand`)."""
+class _LanguageGroup(_LanguageCommand, _Group):
+    """A group of commands with `--lang`, its own and each of its commands'."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except BaseException:
-            ctx.close()
-            raise
+    command_class = _LanguageCommand
+    group_class = type
 
 
 _debug_option = _option("--debug", is_flag=True, help=N_("Show the Python traceback of an error."))
@@ -1049,7 +1051,7 @@ def context_command(plan_file: Path, profile: Profile | None, debug: bool) -> No
 
 
 @planforge.group(
-    name="template", cls=_Group, help=N_("Export, customize and check Word templates.")
+    name="template", cls=_LanguageGroup, help=N_("Export, customize and check Word templates.")
 )
 def template_group() -> None:
     pass

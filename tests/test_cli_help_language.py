@@ -141,6 +141,9 @@ Options:
   -o, --output OUT.docx|DIR/  With --fix: where to write the fixed document.
   --force                     With --fix: replace an existing file.
   --debug                     Show the Python traceback of an error.
+  --lang [vi|en]              language of messages: vi (tiếng Việt) or en;
+                              default: from the locale, LANG=vi_VN.UTF-8 gives
+                              Vietnamese
   --help                      Show this message and exit.
 """
 

@@ -8,6 +8,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -56,6 +57,33 @@ def test_lang_on_the_group_reaches_its_commands(tmp_path: Path) -> None:
     result = planforge("--lang", "vi", "check", "--fix", tmp_path / "doc.docx")
     assert result.exit_code == 2
     assert "hãy chỉ định -o FILE.docx, hoặc dùng --force để thay thế chính" in result.stderr
+
+
+def _command_paths(group: click.Group, above: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, command in group.commands.items():
+        paths.append((*above, name))
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*above, name))
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(_cli.planforge), ids=" ".join)
+def test_every_command_takes_lang_after_its_name(path: tuple[str, ...]) -> None:
+    # `planforge check X --lang vi` as `planforge --lang vi check X`, for each command
+    refused = planforge(*path, "--lang", "vi", "--no-such-option")
+    assert refused.exit_code == 2
+    assert "Không có tùy chọn '--no-such-option'" in refused.stderr, refused.stderr
+    back = planforge(*path, "--lang", "en", "--no-such-option", env=VIETNAMESE)
+    assert "Error: No such option '--no-such-option'" in back.stderr, back.stderr
+    shown = planforge(*path, "--help", "--lang", "vi")
+    assert shown.exit_code == 0 and "--lang [vi|en]" in shown.stdout
+
+
+def test_new_says_what_it_wrote_in_the_language_asked_after_its_name(tmp_path: Path) -> None:
+    result = planforge("new", tmp_path / "plan.yaml", "--lang", "vi")
+    assert result.exit_code == 0
+    assert "hãy điền nội dung, rồi chạy: generate-plan" in result.stderr
 
 
 def test_the_locale_chooses_vietnamese_without_the_option(tmp_path: Path) -> None:
