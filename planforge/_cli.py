@@ -237,6 +237,15 @@ def _profile_option(
     )
 
 
+def _errors_text(count: int) -> str:
+    """`1 error`, `3 errors`, in the language of the messages."""
+    return ngettext("{count} error", "{count} errors", count).format(count=count)
+
+
+def _warnings_text(count: int) -> str:
+    return ngettext("{count} warning", "{count} warnings", count).format(count=count)
+
+
 def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     # eager: chosen before the other arguments are read, so that their errors speak it too;
     # a resource of the context: it ends with the command (see _LanguageCommand)
@@ -629,9 +638,11 @@ def validate_command(
         )
     if failed:
         console.print(
-            _("{failed} of {total} plan(s) have errors").format(
-                failed=failed, total=len(plan_files)
-            )
+            ngettext(
+                "{failed} of {total} plans has errors",
+                "{failed} of {total} plans have errors",
+                failed,
+            ).format(failed=failed, total=len(plan_files))
         )
         raise click.exceptions.Exit(2)
 
@@ -710,14 +721,12 @@ def check_command(
         for finding in findings:
             colour = "red" if finding.severity == "error" else "yellow"
             console.print(f"[{colour}]{_out(finding.describe())}[/]")
-        summary = _(
-            "{document}: {errors} error(s), {warnings} warning(s) under {profile} ({title})"
-        )
+        summary = _("{document}: {errors}, {warnings} under {profile} ({title})")
         console.print(
             summary.format(
                 document=_out(str(document), one_line=True),
-                errors=errors,
-                warnings=len(findings) - errors,
+                errors=_errors_text(errors),
+                warnings=_warnings_text(len(findings) - errors),
                 profile=_out(chosen.name),
                 title=_out(chosen.title),
             )
@@ -898,7 +907,11 @@ def _reformat(
         console.print(_out(_("changed:")))
         for rule, count in sorted(changes.items(), key=lambda kv: -kv[1]):
             example = next(f for f in result.fixed if f.rule == rule)
-            line = _("  {rule}: {count} place(s), e.g. {example}").format(
+            line = ngettext(
+                "  {rule}: {count} place, e.g. {example}",
+                "  {rule}: {count} places, e.g. {example}",
+                count,
+            ).format(
                 rule=_out(rule),
                 count=count,
                 example=_out(example.where + ": " if example.where else "", one_line=True)
@@ -914,17 +927,15 @@ def _reformat(
         console.print(_out(_("still found in the new document:")))
         _print_findings(result.remaining)
     errors = sum(f.is_error for f in result.remaining)
-    summary = _(
-        "{document} -> {target}: {fixes} fix(es), {notes} note(s), {errors} error(s) left, "
-        "under {profile}"
-    )
+    summary = _("{document} -> {target}: {fixes}, {notes}, {errors} left, under {profile}")
+    fixes, notes = sum(changes.values()), len(result.not_placed)
     console.print(
         summary.format(
             document=_out(str(document), one_line=True),
             target=_out(str(target), one_line=True),
-            fixes=sum(changes.values()),
-            notes=len(result.not_placed),
-            errors=errors,
+            fixes=ngettext("{count} fix", "{count} fixes", fixes).format(count=fixes),
+            notes=ngettext("{count} note", "{count} notes", notes).format(count=notes),
+            errors=_errors_text(errors),
             profile=_out(result.profile.name),
         )
     )
@@ -1097,8 +1108,8 @@ def template_check_command(template_file: Path, profile: Profile | None, debug: 
         console.print(f"[{colour}]{_severity(finding.severity)}:[/] {text}{context}")
     errors = sum(f.severity == "error" for f in findings)
     warnings_count = len(findings) - errors
-    summary = _("{file}: {errors} error(s), {warnings} warning(s)").format(
-        file=template_file, errors=errors, warnings=warnings_count
+    summary = _("{file}: {errors}, {warnings}").format(
+        file=template_file, errors=_errors_text(errors), warnings=_warnings_text(warnings_count)
     )
     console.print(_out(summary))
     if errors:

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from ._errors import DocumentError, TemplateError
-from ._i18n import N_, _
+from ._i18n import N_, _, ngettext
 
 __all__ = ["MAX_DOCUMENT_BYTES", "InputFileError", "read_input", "read_word_file"]
 
@@ -91,7 +91,7 @@ def _size(count: int) -> str:
         return f"{count / (1 << 20):.1f} MiB"
     if count >= 1 << 10:
         return f"{count / (1 << 10):.0f} KiB"
-    return _("{count} bytes").format(count=count)
+    return ngettext("{count} byte", "{count} bytes", count).format(count=count)
 
 
 def read_word_file(

@@ -395,7 +395,7 @@ def test_check_command_exit_statuses_and_json(
     good = rendered_examples["phu-yen-2022"]
     result = runner.invoke(planforge_cli, ["check", str(good)])
     assert result.exit_code == 0
-    assert "0 error(s)" in result.stderr
+    assert "0 errors, 0 warnings" in result.stderr
     assert "under hd36-2018" in result.stderr
     bad = tmp_path / "bad.docx"
     bad.write_bytes(_broken(good, title_not_bold))

@@ -64,7 +64,7 @@ def test_a_collection_renders_every_unit_with_its_overrides(tmp_path: Path) -> N
         assert f"Số {10 + n}-KHPH/BTGTU-UBND" in text
         assert f"- UBND xã số {n}," in text
         assert "Bùi Thanh Toàn" in text  # from the base plan
-    assert "rendered 4 of 4 plan(s)" in err
+    assert "rendered 4 of 4 plans" in err
 
 
 def test_a_bad_plan_is_reported_and_the_rest_still_render(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_a_bad_plan_is_reported_and_the_rest_still_render(tmp_path: Path) -> Non
     assert names == ["good.docx", "xã-1.docx", "xã-2.docx"]
     assert "failed: " in err and "bad.yaml" in err and "invalid YAML" in err
     assert "units[2] (hỏng)" in err and "title.summary[0]: must not be empty" in err
-    assert "rendered 3 of 5 plan(s)" in err and "2 failed" in err
+    assert "rendered 3 of 5 plans" in err and "2 failed" in err
     assert "Traceback" not in err
 
 
@@ -323,7 +323,7 @@ def test_pdfs_come_from_jobs_libreoffice_processes_with_their_own_profiles(
     assert sorted(d for _, _, docs in starts for d in docs) == [f"p{n}" for n in range(8)]
     assert len({profile for profile, _, _ in starts}) == jobs  # one private profile a process
     assert max(at_once for _, at_once, _ in starts) == jobs  # and jobs of them at once
-    assert ", 8 PDF(s)" in report.summary()
+    assert ", 8 PDFs" in report.summary()
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"p{n}.docx" for n in range(8)] + [f"p{n}.pdf" for n in range(8)]
     )  # no work folders left
@@ -457,7 +457,7 @@ def test_pdfs_elsewhere_and_the_cli_names_the_processes(
         f"xã-{n}.pdf" for n in range(1, 5)
     ]
     assert "converted 4 document(s) to PDF with 2 LibreOffice processes at once" in err
-    assert "4 PDF(s)" in err
+    assert "4 PDFs" in err
     assert max(at_once for _, at_once, _ in _starts(fake_soffice)) == 2
 
 

@@ -208,7 +208,7 @@ def test_workers_spawned_fresh_speak_the_callers_language(tmp_path: Path) -> Non
         (out / "a.docx").unlink()
         report = render_plans([first, second], out, executor=pool)
     assert report.failed[0][1].endswith(EXISTS)
-    assert report.summary().startswith("rendered 1 of 2 plan(s)")
+    assert report.summary().startswith("rendered 1 of 2 plans")
 
 
 def test_threads_of_the_callers_process_leave_its_language_alone(

@@ -589,7 +589,7 @@ def test_a_folder_of_plans_survives_a_fifo_a_device_link_and_a_deep_file(tmp_pat
     assert (out / "good.docx").is_file()
     assert "not a regular file" in run.stderr
     assert "nested more than" in run.stderr
-    assert "rendered 1 of 4 plan(s)" in run.stderr
+    assert "rendered 1 of 4 plans" in run.stderr
     assert run.seconds < 60 and run.peak_bytes < 1.5 * 1024**3
     assert sorted(p.name for p in out.iterdir()) == ["good.docx"]  # no temp files
 
@@ -641,7 +641,7 @@ def _collection(tmp_path: Path, names: list[str]) -> Path:
 
 
 def test_names_from_input_cannot_fake_terminal_output(tmp_path: Path) -> None:
-    fake = "x\nrendered 99 of 99 plan(s) in 0.01 s\x1b[2J\u202e"
+    fake = "x\nrendered 99 of 99 plans in 0.01 s\x1b[2J\u202e"
     result = CliRunner().invoke(
         generate_plan,
         [str(_collection(tmp_path, [fake])), "-o", str(tmp_path / "out"), "--parents"],

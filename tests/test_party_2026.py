@@ -155,7 +155,7 @@ def test_a_party_plan_dated_june_2026_follows_hd05(tmp_path: Path) -> None:
     path.write_bytes(result.document)
     cli = CliRunner().invoke(planforge_cli, ["check", str(path)])
     assert cli.exit_code == 0, cli.stderr
-    assert "0 error(s)" in cli.stderr
+    assert "0 errors" in cli.stderr
     assert "hd05-2026" in cli.stderr
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from .._dates import describe_date_rule, format_place_date
 from .._errors import TemplateError, UnreadableDocumentError
 from .._findings import Finding, Severity
-from .._i18n import N_, _
+from .._i18n import N_, _, ngettext
 from .._models import IssuerKind, Urgency
 from .._profiles import (
     BodyAudit,
@@ -477,7 +477,11 @@ class _Audit:
             first = paras[0]
             self.add(
                 "font",
-                _("{count} paragraph(s) set in {font}, not {rule}; first: {first}").format(
+                ngettext(
+                    "{count} paragraph set in {font}, not {rule}: {first}",
+                    "{count} paragraphs set in {font}, not {rule}; first: {first}",
+                    len(paras),
+                ).format(
                     count=len(paras),
                     font=font,
                     rule=self.profile.font,
@@ -830,7 +834,7 @@ class _Audit:
         for kind, found in problems.items():
             first = found[0]
             if len(found) > 1:
-                label = _("{count} body paragraph(s); first {text}").format(
+                label = _("{count} body paragraphs; first {text}").format(
                     count=len(found), text=_quote(first)
                 )
             else:
