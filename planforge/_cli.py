@@ -637,13 +637,14 @@ def validate_command(
             )
         )
     if failed:
-        console.print(
-            ngettext(
-                "{failed} of {total} plans has errors",
-                "{failed} of {total} plans have errors",
-                failed,
-            ).format(failed=failed, total=len(plan_files))
-        )
+        if len(plan_files) > 1:  # of one plan, its errors say it all
+            console.print(
+                ngettext(
+                    "{failed} of {total} plans has errors",
+                    "{failed} of {total} plans have errors",
+                    failed,
+                ).format(failed=failed, total=len(plan_files))
+            )
         raise click.exceptions.Exit(2)
 
 

@@ -763,8 +763,16 @@ def _nearest_line(loc: PathKey, lines: Mapping[PathKey, int]) -> int | None:
 def _parse_json(text: str, file: Path) -> Any:
     if not text.strip():
         raise PlanInputError([Problem(_(_EMPTY))], file=file)
+    twice: list[str] = []
+
+    def no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # JSON allows a key once per object; json.loads would keep the last silently
+        keys = [key for key, _value in pairs]
+        twice.extend(key for n, key in enumerate(keys) if key in keys[:n])
+        return dict(pairs)
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=no_key_twice)
     except RecursionError as exc:
         raise PlanInputError([Problem(_(_NESTED).format(depth=MAX_DEPTH))], file=file) from exc
     except json.JSONDecodeError as exc:
@@ -778,6 +786,18 @@ def _parse_json(text: str, file: Path) -> Any:
             ],
             file=file,
         ) from exc
+    if twice:
+        raise PlanInputError(
+            [
+                Problem(
+                    _(
+                        "`{key}` is given twice in one object; JSON keeps only the last: keep one"
+                    ).format(key=key)
+                )
+                for key in dict.fromkeys(twice)
+            ],
+            file=file,
+        )
     _check_shape(data, file, {})
     return data
 
@@ -822,7 +842,9 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
     if node is None:
         raise PlanInputError([Problem(_(_EMPTY))], file=file)
     lines: dict[PathKey, int] = {}
-    _record_lines(node, lines)
+    twice = _record_lines(node, lines)
+    if twice:
+        raise PlanInputError(twice, file=file)
     return data, lines
 
 
@@ -1061,10 +1083,13 @@ def _check_events(text: str, file: Path) -> None:
         loader.dispose()
 
 
-def _record_lines(root: yaml.Node, lines: dict[PathKey, int]) -> None:
-    """The line of every field path; iterative, and each node once (aliases may form cycles)."""
+def _record_lines(root: yaml.Node, lines: dict[PathKey, int]) -> list[Problem]:
+    """The line of every field path, and a problem for each field given twice in one mapping
+    (YAML allows a key once; PyYAML would keep the last silently); iterative, and each node
+    once (aliases may form cycles)."""
     stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
     seen: set[int] = set()
+    twice: list[Problem] = []
     while stack:
         node, path = stack.pop()
         lines.setdefault(path, node.start_mark.line + 1)
@@ -1072,12 +1097,27 @@ def _record_lines(root: yaml.Node, lines: dict[PathKey, int]) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
+            first_at: dict[str, int] = {}
             for key_node, value_node in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-                lines[(*path, key)] = key_node.start_mark.line + 1
+                line = key_node.start_mark.line + 1
+                if key in first_at and key != "<<":  # `<<` merges: each may be given
+                    twice.append(
+                        Problem(
+                            _(
+                                "`{key}` is given twice (lines {first} and {second}); YAML "
+                                "keeps only the last: keep one"
+                            ).format(key=key, first=first_at[key], second=line),
+                            field=field_path((*path, key)),
+                            line=line,
+                        )
+                    )
+                first_at.setdefault(key, line)
+                lines[(*path, key)] = line
                 stack.append((value_node, (*path, key)))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((child, (*path, n)) for n, child in enumerate(node.value))
+    return sorted(twice, key=lambda problem: problem.line or 0)
 
 
 def _check_shape(data: Any, file: Path, lines: Mapping[PathKey, int]) -> None:

@@ -185,6 +185,7 @@ CASES: dict[str, Case] = {
             "      - Mục đích: Nâng cao chất lượng\n"
         )
     ),
+    "key-twice": Case(plan_file(MINIMAL + "place: Nha Trang\n")),
     "authority-unknown-prefix": Case(
         minimal(_SIGNED, "signatures: [{authority: [TM. ỦY BAN NHÂN DÂN, XY. ABC], signer: A}]")
     ),

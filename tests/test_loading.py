@@ -512,3 +512,27 @@ def test_a_plan_cannot_name_a_profile_file_outside_its_folder(tmp_path: Path, na
     assert error.field == "profile"
     assert error.line == 1
     assert "no profile file" in str(error) and "in the plan's folder" in str(error)
+
+
+def test_a_field_given_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
+    # YAML allows a key once; PyYAML alone would keep the second silently
+    text = PLAN_YAML.replace(
+        "  - title: MỤC ĐÍCH, YÊU CẦU\n", "  - title: MỤC ĐÍCH\n    title: YÊU CẦU\n"
+    )
+    text = text.replace("place: Thanh Hoá\n", "place: Thanh Hoá\nplace: Sầm Sơn\n")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanInputError) as caught:
+        load_plan(path)
+    problems = caught.value.problems
+    assert [(p.field, p.line) for p in problems] == [("place", 12), ("parts[0].title", 20)]
+    assert "`place` is given twice (lines 11 and 12)" in problems[0].message
+    assert "`title` is given twice (lines 19 and 20)" in problems[1].message
+
+
+def test_a_json_key_given_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text('{"place": "Hà Nội", "place": "Huế"}', encoding="utf-8")
+    with pytest.raises(PlanInputError) as caught:
+        load_plan(path)
+    assert "`place` is given twice in one object" in str(caught.value)
