@@ -265,7 +265,9 @@ def _render_one(
         plan = source.plan if source.plan is not None else load_plan(source.file or "")
         result = chosen.render_to(plan, target, force=force)
     except PlanforgeError as exc:
-        return _Outcome(source.label, None, str(exc))
+        # the error names the plan file, as the label does: said once
+        error = str(exc).removeprefix(f"{source.label}: ")
+        return _Outcome(source.label, None, error)
     except Exception as exc:  # one broken plan must not stop the others
         failure = _("unexpected failure: {kind}: {message}")
         return _Outcome(source.label, None, failure.format(kind=type(exc).__name__, message=exc))

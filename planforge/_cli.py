@@ -9,7 +9,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -394,18 +394,28 @@ def _render_many(
 ) -> None:
     console = _stderr()
     outdir = Path(output) if output is not None else Path()
-    with _reported(options["debug"]):
+    made: list[Path] = []  # the folders --parents made: removed again if nothing is written
+    with _reported(options["debug"]), _removed_if_empty(made):
         if outdir.exists() and not outdir.is_dir():
             raise OutputError(
                 _("is a file; with many plans, -o names the output folder"), file=outdir
             )
         if not outdir.exists():
+            if outdir.suffix.lower() in _OUTPUT_SUFFIXES:
+                raise click.UsageError(
+                    _(
+                        "-o {output}: with many plans, -o names the folder their documents "
+                        "go into, not a {suffix} file (for example -o {folder}/)"
+                    ).format(output=output, suffix=outdir.suffix, folder=outdir.stem or "out")
+                )
             if not options["parents"]:
                 raise OutputError(
                     _("the output folder does not exist; create it, or pass --parents"),
                     file=outdir,
                 )
+            missing = [outdir, *(p for p in outdir.parents if not p.exists())]
             outdir.mkdir(parents=True)
+            made.extend(missing)
         sources = collect_sources(plan_files)
         if not sources:
             raise PlanInputError(
@@ -418,6 +428,8 @@ def _render_many(
             report = _with_progress(
                 console,
                 len(sources),
+                # with --pdf-only the document is made in a work folder, then its PDF
+                (lambda path: outdir / f"{path.stem}.pdf") if options["pdf_only"] else None,
                 lambda progress: render_plans(
                     sources,
                     docx_dir,
@@ -431,16 +443,19 @@ def _render_many(
                     pdf_outdir=outdir,
                 ),
             )
-        if pdf:
-            processes = report.pdf_processes
+        if pdf and (report.pdfs or report.pdf_failed):
+            processes, documents = report.pdf_processes, len(report.pdfs)
             converted = ngettext(
-                "converted {documents} document(s) to PDF with {processes} "
-                "LibreOffice process at once",
-                "converted {documents} document(s) to PDF with {processes} "
-                "LibreOffice processes at once",
+                "converted {documents} document to PDF",
+                "converted {documents} documents to PDF",
+                documents,
+            ).format(documents=documents)
+            at_once = ngettext(
+                "{converted} with {processes} LibreOffice process at once",
+                "{converted} with {processes} LibreOffice processes at once",
                 processes,
             )
-            console.print(_out(converted.format(documents=len(report.pdfs), processes=processes)))
+            console.print(_out(at_once.format(converted=converted, processes=processes)))
     for found, check in ((report.findings, False), (report.audit, True)):
         counts = Counter(finding for _plan, finding in found)
         first_plan = {finding: label for label, finding in reversed(found)}
@@ -464,9 +479,11 @@ def _render_many(
 def _with_progress(
     console: Console,
     total: int,
+    pdf_of: Callable[[Path], Path] | None,
     run: Callable[[Callable[[str, Path | None, str | None], None]], RenderReport],
 ) -> RenderReport:
-    """A progress bar on a terminal; otherwise a plain line a plan."""
+    """A progress bar on a terminal; otherwise a plain line a plan (*pdf_of*: the PDF a
+    document written in a work folder becomes, named instead of the document)."""
     if console.is_terminal:
         with Progress(
             TextColumn("{task.description}"),
@@ -483,13 +500,31 @@ def _with_progress(
     def line(label: str, path: Path | None, error: str | None) -> None:
         nonlocal done
         done += 1
-        state = _("wrote {path}").format(path=path) if path is not None else _("failed")
+        if path is None:
+            state = _("failed")
+        elif pdf_of is not None:
+            state = _("rendered; its PDF comes next: {path}").format(path=pdf_of(path))
+        else:
+            state = _("wrote {path}").format(path=path)
         console.print(
             f"[{done}/{total}] {_out(label, one_line=True)}: {_out(state, one_line=True)}",
             highlight=False,
         )
 
     return run(line)
+
+
+@contextmanager
+def _removed_if_empty(folders: list[Path]) -> Iterator[None]:
+    """Remove *folders* (made for the run, innermost first) again when the run fails and
+    leaves them empty: a refused run leaves nothing behind."""
+    try:
+        yield
+    except BaseException:
+        for folder in folders:
+            with suppress(OSError):
+                folder.rmdir()  # only when empty
+        raise
 
 
 #: What `-o` may name for one plan: the document, or its PDF alone.
@@ -815,7 +850,13 @@ def import_command(
         None if output == "-" else _file_target(output, default, (".yaml", ".yml"), _("a plan"))
     )
     with _reported(debug):
-        if target is not None and target.exists() and not force:
+        # (a plan file given for the document would be its own target: reading it says why)
+        if (
+            target is not None
+            and target.exists()
+            and not force
+            and target.resolve() != document.resolve()
+        ):
             write_atomic(target, b"", force=False)  # raises: fail before the work
         plan, reading = import_with_reading(document, profile=profile)
         header = _(
@@ -830,17 +871,19 @@ def import_command(
     _import_findings_report(reading.findings)
     parts = len(plan.parts)
     where = _("standard output") if target is None else str(target)
-    summary = _(
-        "{document}: {issuers} issuing body(ies), {parts} part(s), {signatures} signature "
-        "block(s), {notes} note(s) under {profile} -> {target}"
-    )
+    summary = _("{document}: {issuers}, {parts}, {signatures}, {notes} under {profile} -> {target}")
+    issuers, signatures, notes = len(plan.issuers), len(plan.signatures), len(reading.findings)
     _stderr().print(
         summary.format(
             document=_out(str(document), one_line=True),
-            issuers=len(plan.issuers),
-            parts=parts,
-            signatures=len(plan.signatures),
-            notes=len(reading.findings),
+            issuers=ngettext("{count} issuing body", "{count} issuing bodies", issuers).format(
+                count=issuers
+            ),
+            parts=ngettext("{count} part", "{count} parts", parts).format(count=parts),
+            signatures=ngettext(
+                "{count} signature block", "{count} signature blocks", signatures
+            ).format(count=signatures),
+            notes=ngettext("{count} note", "{count} notes", notes).format(count=notes),
             profile=_out(reading.profile),
             target=_out(where, one_line=True),
         )

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._findings import Finding
-from ._i18n import _
+from ._i18n import _, ngettext
 from ._models import AuthorityType, ListStyle, Urgency
 from ._profiles import Profile, builtin_profiles, default_profile, load_profile, resolve_profile
 from ._text import tone_normal
@@ -1454,9 +1454,12 @@ class _Importer:
             owners = list(best[1])
         if count != len(issuers):
             self.note(
-                _(
-                    "{count} signature block(s) for {issuers} issuing bodies; each block "
-                    "names the body it signs for"
+                ngettext(
+                    "{count} signature block for {issuers} issuing bodies; each block names "
+                    "the body it signs for",
+                    "{count} signature blocks for {issuers} issuing bodies; each block names "
+                    "the body it signs for",
+                    count,
                 ).format(count=count, issuers=len(issuers)),
                 "",
                 "",

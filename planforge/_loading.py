@@ -103,6 +103,20 @@ def parse_plan_file(
 ) -> tuple[Any, dict[PathKey, int]]:
     """The parsed data of a plan (or collection) file, and the line of each field path."""
     suffix = file.suffix.lower()
+    if suffix == ".docx":
+        raise PlanInputError(
+            [
+                Problem(
+                    _(
+                        "is a Word document, not a plan file (.yaml, .yml or .json); to read "
+                        "the plan it holds, run: planforge import {file}"
+                    ).format(file=file.name)
+                )
+            ],
+            file=file,
+        )
+    if suffix == ".doc":
+        raise PlanInputError([Problem(_(_OLD_WORD))], file=file)
     if suffix not in _YAML_SUFFIXES | _JSON_SUFFIXES:
         raise PlanInputError(
             [Problem(_("a plan file must end in .yaml, .yml or .json"))], file=file
@@ -150,9 +164,34 @@ _BOMS = (
 )
 
 
+_OLD_WORD = N_(
+    "is an old Word document (.doc), not a plan written in YAML or JSON; open it in Word, save "
+    "it as .docx, then run: planforge import FILE.docx"
+)
+
+
+def _refuse_documents(raw: bytes, file: Path) -> None:
+    """A Word document or a PDF given (or renamed) as a plan file: say what it is, and what
+    reads a plan out of it, instead of calling it text in the wrong encoding."""
+    if raw.startswith(b"PK\x03\x04"):
+        message = _(
+            "is a Word document (or another zip file), not a plan written in YAML or JSON; to "
+            "read the plan a Word document holds, name it {name} and run: planforge import "
+            "{name}"
+        ).format(name=file.with_suffix(".docx").name)
+    elif raw.startswith(b"\xd0\xcf\x11\xe0"):
+        message = _(_OLD_WORD)
+    elif raw.startswith(b"%PDF-"):
+        message = _("is a PDF, not a plan written in YAML or JSON")
+    else:
+        return
+    raise PlanInputError([Problem(message)], file=file)
+
+
 def _decode(raw: bytes, file: Path) -> str:
     """The text of a plan file: UTF-8 (with or without a byte order mark), or UTF-16 or UTF-32
     with one (read, with a warning); any other encoding is named in the error."""
+    _refuse_documents(raw, file)
     for bom, codec, name in _BOMS:
         if raw.startswith(bom):
             try:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from ._errors import OutputError, PlanInputError, Problem, RenderError, ToolMissingError
-from ._i18n import _
+from ._i18n import _, ngettext
 
 __all__ = ["PdfConverters", "PdfResult", "convert_to_pdf", "pdf_seconds", "pdf_to_pngs"]
 
@@ -35,8 +35,19 @@ _INSTALL = "apt-get install libreoffice-writer-nogui fonts-liberation2"
 
 
 def _soffice() -> str:
-    found = os.environ.get("PLANFORGE_SOFFICE") or shutil.which("soffice")
-    found = found or shutil.which("libreoffice")
+    chosen = os.environ.get("PLANFORGE_SOFFICE")
+    if chosen:
+        program = shutil.which(chosen)  # a path, or a name looked up on PATH
+        if program is None:
+            raise ToolMissingError(
+                _(
+                    "PLANFORGE_SOFFICE={program}: no such program (or it is not executable); "
+                    "set it to LibreOffice's soffice program, or unset it to use the soffice "
+                    "on PATH"
+                ).format(program=chosen)
+            )
+        return program
+    found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
         raise ToolMissingError(
             _(
@@ -134,9 +145,12 @@ def _run_soffice(
 
 
 def _timed_out(documents: int, limit: float) -> str:
-    return _(
-        "LibreOffice did not finish converting {documents} document(s) within the time limit "
-        "of {limit:g} s and was stopped"
+    return ngettext(
+        "LibreOffice did not finish converting {documents} document within the time limit "
+        "of {limit:g} s and was stopped",
+        "LibreOffice did not finish converting {documents} documents within the time limit "
+        "of {limit:g} s and was stopped",
+        documents,
     ).format(documents=documents, limit=limit)
 
 

@@ -118,6 +118,34 @@ def test_many_plans_need_an_output_folder(tmp_path: Path) -> None:
     assert code == 2 and "--parents" in err
 
 
+@pytest.mark.parametrize("name", ["many.pdf", "many.docx"])
+def test_many_plans_into_a_file_name_are_refused_even_with_parents(
+    tmp_path: Path, name: str
+) -> None:
+    # not a folder named many.pdf with the .docx files in it
+    code, err = run(PHU_YEN, THANH_HOA, "-o", tmp_path / name, "--parents")
+    assert code == 2
+    assert "with many plans, -o names the folder their documents go into" in err
+    assert not (tmp_path / name).exists()
+
+
+def test_a_refused_run_leaves_no_folder_made_for_it(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b"
+    code, err = run(PHU_YEN, THANH_HOA, "-o", out, "--parents", "--template", tmp_path / "no.docx")
+    assert code == 2 and "cannot read the file" in err
+    assert sorted(tmp_path.iterdir()) == []  # a/ and a/b/ made, then removed
+
+
+def test_a_failed_plan_is_named_once(tmp_path: Path) -> None:
+    bad = tmp_path / "hỏng.yaml"
+    bad.write_text(PHU_YEN.read_text(encoding="utf-8") + "closng: x\n", encoding="utf-8")
+    code, err = run(PHU_YEN, bad, "-o", tmp_path / "out", "--parents")
+    assert code == 1
+    (failure,) = [line for line in err.splitlines() if line.startswith("failed:")]
+    assert failure.count("hỏng.yaml") == 1
+    assert "unknown field `closng`; did you mean `closing`?" in failure
+
+
 def test_render_plans_api(tmp_path: Path, phu_yen: Plan, thanh_hoa: Plan) -> None:
     seen: list[str] = []
     report = render_plans(
@@ -456,8 +484,11 @@ def test_pdfs_elsewhere_and_the_cli_names_the_processes(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         f"xã-{n}.pdf" for n in range(1, 5)
     ]
-    assert "converted 4 document(s) to PDF with 2 LibreOffice processes at once" in err
+    assert "converted 4 documents to PDF with 2 LibreOffice processes at once" in err
     assert "4 PDFs" in err
+    # each plan's line names its PDF, not the work folder its document was made in
+    assert "xã 1): rendered; its PDF comes next: " in err
+    assert f"{tmp_path / 'out' / 'xã-1.pdf'}" in err and "planforge-" not in err
     assert max(at_once for _, at_once, _ in _starts(fake_soffice)) == 2
 
 

@@ -257,3 +257,11 @@ def test_schema_prints_the_shipped_schemas() -> None:
 
     assert json.loads(planforge("schema").stdout) == plan_schema()
     assert json.loads(planforge("schema", "--profile").stdout) == profile_schema()
+
+
+@pytest.mark.parametrize("command", ["check", "import", "reformat"])
+def test_a_plan_file_given_for_a_word_document_points_to_validate(command: str) -> None:
+    result = planforge(command, PHU_YEN)
+    assert result.exit_code == 2
+    assert "is not a Word document" in result.stderr
+    assert "to check a plan file, run: planforge validate phu-yen-2022.yaml" in result.stderr

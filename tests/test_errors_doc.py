@@ -168,6 +168,8 @@ def _not_a_zip(folder: Path) -> list[str]:
 CASES: dict[str, Case] = {
     "missing-file": Case(lambda f: [str(f / "nope.yaml")]),
     "wrong-suffix": Case(plan_file(MINIMAL, "plan.txt")),
+    "word-as-plan": Case(plan_file(b"PK\x03\x04 a .docx", "ke-hoach.docx")),
+    "word-renamed-as-plan": Case(plan_file(b"PK\x03\x04 a .docx", "ke-hoach.yaml")),
     "not-utf8": Case(plan_file(MINIMAL.encode("cp1258", "replace"))),
     "ansi-code-page": Case(plan_file(MINIMAL.encode("cp1252", "replace"))),
     "utf16-without-bom": Case(plan_file(MINIMAL.encode("utf-16-le"))),

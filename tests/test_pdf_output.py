@@ -139,6 +139,19 @@ def test_missing_libreoffice_names_the_install_command(
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_a_wrong_planforge_soffice_is_named_not_an_unexpected_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLANFORGE_SOFFICE", str(tmp_path / "no-such-soffice"))
+    result = CliRunner().invoke(
+        generate_plan, [str(EXAMPLES / "phu-yen-2022.yaml"), "-o", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code == 1
+    assert "no-such-soffice: no such program" in result.stderr
+    assert "unexpected" not in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_a_hung_libreoffice_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")

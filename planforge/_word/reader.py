@@ -69,6 +69,15 @@ _PARSER = etree.XMLParser(
 )
 
 
+def not_a_zip(name: str) -> str:
+    """What to say of the file *name* that is not a zip archive, where a .docx was wanted."""
+    message = _("is not a Word document (.docx is a zip archive)")
+    if name.lower().endswith((".yaml", ".yml", ".json")):
+        plain = posixpath.basename(name.replace("\\", "/"))
+        message += _("; to check a plan file, run: planforge validate {file}").format(file=plain)
+    return message
+
+
 def parse_xml(blob: bytes, *, part: str, name: str) -> Any:
     """The root element of an XML part; TemplateError for a DTD or XML that does not parse."""
     try:
@@ -1233,9 +1242,7 @@ class _Package:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.names = set(self.zip.namelist())
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise TemplateError(
-                _("is not a Word document (.docx is a zip archive)"), file=name
-            ) from exc
+            raise TemplateError(not_a_zip(name), file=name) from exc
 
     def blob(self, part: str) -> bytes | None:
         if part not in self.names:

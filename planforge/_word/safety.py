@@ -23,7 +23,7 @@ from typing import Any
 
 from .._errors import TemplateError
 from .._i18n import N_, _
-from .reader import parse_xml
+from .reader import not_a_zip, parse_xml
 
 __all__ = ["ArchiveLimits", "check_docx_archive", "check_parts"]
 
@@ -163,9 +163,7 @@ def _read_parts(data: bytes, name: str, lim: ArchiveLimits) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise TemplateError(
-            _("is not a Word document (.docx is a zip archive)"), file=name
-        ) from exc
+        raise TemplateError(not_a_zip(name), file=name) from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > lim.max_entries:
