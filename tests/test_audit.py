@@ -25,7 +25,7 @@ from planforge._cli import generate_plan
 from planforge._cli import planforge as planforge_cli
 from planforge._profiles import resolve_profile
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, render_quietly
 
 STEMS = ["thanh-hoa-2023", "phu-yen-2022"]
 
@@ -497,4 +497,83 @@ def test_dashes_typed_under_a_state_summary_are_one_clear_finding(
     assert [f.message for f in found] == [
         "`-----------` is typed under the summary; the rules want a solid line there (a "
         "paragraph border or a drawn line), not typed characters"
+    ]
+
+
+# -- a signer's position printed over two lines ---------------------------------------------------
+
+WRAPPED = "PHÓ TRƯỞNG BAN THƯỜNG TRỰC"  # too long for a Party signature column: two lines
+
+
+def _party_signing(plan_file: Path, position: str = WRAPPED) -> planforge.Plan:
+    """*plan_file*'s plan with its Party body's signer in *position*."""
+    plan = load_plan(plan_file)
+    party = {i.abbreviation for i in plan.issuers if i.kind == "party"}
+    signatures = [
+        sig.model_copy(update={"position": position})
+        if plan.signing_issuer(n).abbreviation in party
+        else sig
+        for n, sig in enumerate(plan.signatures)
+    ]
+    return plan.model_copy(update={"signatures": signatures})
+
+
+def _printed(document: bytes) -> list[str]:
+    return [_text(p) for p in Document(io.BytesIO(document)).element.body.iter(qn("w:p"))]
+
+
+WRAPPED_PLANS = {
+    # a Party body signing for its head (`K/T TRƯỞNG BAN`), and a joint plan where the Party
+    # body signs by its name printed without a prefix beside a state body's TM./KT. block
+    "party": Path(planforge.__file__).parent / "starters" / "party.yaml",
+    "joint": EXAMPLES / "phu-yen-2022.yaml",
+}
+
+
+@pytest.mark.parametrize("profile", ["hd36-2018", "hd05-2026"])
+@pytest.mark.parametrize("kind", sorted(WRAPPED_PLANS))
+def test_a_position_printed_over_two_lines_is_one_position(
+    tmp_path: Path, kind: str, profile: str
+) -> None:
+    """`PHÓ TRƯỞNG BAN` / `THƯỜNG TRỰC`, upright under a bold authority line, is one position
+    wrapped: its first line is not an authority line that must be bold."""
+    path = tmp_path / "plan.docx"
+    document = render_quietly(_party_signing(WRAPPED_PLANS[kind]), path, profile=profile)
+    printed = _printed(document)
+    at = printed.index("PHÓ TRƯỞNG BAN")
+    assert printed[at + 1] == "THƯỜNG TRỰC", "the position no longer wraps: the test tests nothing"
+    found = audit_docx(path, profile=profile)
+    assert [f.describe() for f in found if f.rule == "signature"] == []
+    assert errors(found) == [], [f.describe() for f in found]
+    result = CliRunner().invoke(planforge_cli, ["check", str(path), "--profile", profile])
+    assert result.exit_code == 0, result.stderr
+    assert "0 errors" in result.stderr
+
+
+def test_a_wrapped_position_still_fails_what_is_wrong_in_its_block(tmp_path: Path) -> None:
+    """The check still fails: the authority line set upright, or the position's lines set
+    bold, in a Party block whose position wraps."""
+    path = tmp_path / "plan.docx"
+    render_quietly(_party_signing(WRAPPED_PLANS["party"]), path, profile="hd36-2018")
+    assert errors(audit_docx(path, profile="hd36-2018")) == []
+
+    def set_bold(*texts: str, bold: bool) -> Callable[[Any], None]:
+        def change(doc: Any) -> None:
+            for text in texts:
+                for run in _find(doc, lambda t, text=text: t == text).iter(qn("w:r")):
+                    b = run.get_or_add_rPr().get_or_add_b()
+                    b.set(qn("w:val"), "1" if bold else "0")
+
+        return change
+
+    upright_authority = set_bold("K/T TRƯỞNG BAN", bold=False)
+    upright = errors(audit_docx(_broken(path, upright_authority), profile="hd36-2018"))
+    assert [(f.rule, f.message) for f in upright] == [
+        ("signature", "authority line 'K/T TRƯỞNG BAN' must be bold")
+    ]
+    both = set_bold("PHÓ TRƯỞNG BAN", "THƯỜNG TRỰC", bold=True)
+    bold = errors(audit_docx(_broken(path, both), profile="hd36-2018"))
+    assert [(f.rule, f.message) for f in bold] == [
+        ("signature", "position 'PHÓ TRƯỞNG BAN' must not be bold"),
+        ("signature", "position 'THƯỜNG TRỰC' must not be bold"),
     ]

@@ -927,23 +927,17 @@ class _Audit:
         prefixed = [p for p in above if self.is_authority(p)]
         plain = [p for p in above if not self.is_authority(p)]
         kinds = self.block_kinds(prefixed)
-        position: Paragraph | None = None
-        if (
-            plain
-            and (prefixed or len(plain) > 1)
-            and plain[-1].index > max((p.index for p in prefixed), default=-1)
-        ):
-            position = plain[-1]
+        position = _position_lines(prefixed, plain)
         for para in prefixed:
             self.check_against(para, ["signature_authority"], kinds=kinds)
         for para in plain:
-            if para is position:
-                self.check_against(para, ["signature_position"], kinds=kinds)
-            elif prefixed or position is not None:
-                self.check_against(para, ["signature_authority"], kinds=kinds)
-            else:  # one line above the name: a body signing directly, or a position
+            if position is None:  # no telling a body signing directly from a position
                 roles = ["signature_authority", "signature_position"]
                 self.check_against(para, roles, kinds=kinds)
+            elif para in position:
+                self.check_against(para, ["signature_position"], kinds=kinds)
+            else:  # an authority line's body going on without a prefix
+                self.check_against(para, ["signature_authority"], kinds=kinds)
         self.check_against(signer, ["signer"], kinds=kinds)
 
     # -- recipients ------------------------------------------------------------------------------
@@ -1068,6 +1062,38 @@ def _looks_like(para: Paragraph, style: TextStyle) -> bool:
         r.bold == style.bold and r.italic == style.italic and r.underline == style.underline
         for r in runs
     )
+
+
+def _look(para: Paragraph) -> tuple[str, frozenset[tuple[float, bool, bool, bool]]]:
+    """How *para* is set, as a style check sees it: its alignment, and the size, bold, italic
+    and underline of its runs."""
+    return para.align, frozenset((r.size, r.bold, r.italic, r.underline) for r in para.text_runs())
+
+
+def _position_lines(prefixed: list[Paragraph], plain: list[Paragraph]) -> list[Paragraph] | None:
+    """The lines of a signature block's position, in order, from its prefixed authority lines
+    (*prefixed*) and its other lines above the name (*plain*); None when nothing tells them
+    apart from an authority's.
+
+    Neither a position nor a body's name has a prefix, and either may run over several lines.
+    The position is the last plain line below the last prefixed one, with the lines right above
+    it set as it is (alignment, size, bold, italic, underline): one position wrapped, as long
+    as a line stays above it as the authority when there is one. The other plain lines go on
+    from an authority line. With no prefix and every line set alike, the lines are one wrapped
+    body signing directly or one wrapped position (or a body and a position the rules set
+    alike): each line may be either.
+    """
+    below = max((p.index for p in prefixed), default=-1)
+    lines = [p for p in plain if p.index > below]  # the lines from the last prefixed one on
+    if not lines:
+        return [] if prefixed else None
+    look = _look(lines[-1])
+    start = len(lines) - 1
+    while start > 0 and _look(lines[start - 1]) == look:
+        start -= 1
+    if not prefixed and start == 0:
+        return None
+    return lines[start:]
 
 
 def _is_name(text: str) -> bool:
