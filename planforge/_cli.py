@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ._audit import audit_report
-from ._bulk import RenderReport, _is_collection, collect_sources, render_plans
+from ._bulk import PlanSource, RenderReport, _is_collection, collect_sources, render_plans
 from ._click_i18n import language_in_args, translate_click
 from ._context import template_context
 from ._errors import (
@@ -641,11 +641,14 @@ planforge.add_command(generate_plan, name="render")
 @planforge.command(
     name="validate",
     help=N_(
-        "Check plans without rendering them: every error and warning of each. "
+        "Check plans without rendering them: every error and warning of each plan file, "
+        "folder of plan files and collection file (as generate-plan reads them). "
         "Exit status: 0 all valid, 2 any has errors."
     ),
 )
-@_argument("plan_files", metavar="PLAN...", nargs=-1, required=True, type=_PLAN_ARG)
+@_argument(
+    "plan_files", metavar="PLAN...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
 @_profile_option(N_("Format profile name or file."))
 @_remove_option
 @_debug_option
@@ -653,32 +656,50 @@ def validate_command(
     plan_files: tuple[Path, ...], profile: Profile | None, remove_invalid_chars: bool, debug: bool
 ) -> None:
     console = _stderr()
-    failed = 0
+    failed = total = 0
     for plan_file in plan_files:
-        try:
+        if plan_file.is_dir() or _is_collection(plan_file):
+            # every plan generate-plan would render from it, each by its label
             with _reported(debug):
-                plan = load_plan(plan_file, remove_invalid_chars=remove_invalid_chars)
-                chosen = resolve_profile(profile, plan)
-                findings = plan_findings(plan, chosen)
-                _print_findings([f for f in findings if not f.is_error])
-                raise_for_errors(findings, plan)
-        except click.exceptions.Exit:
-            failed += 1
-            continue
-        console.print(
-            _out(
-                _("{file}: valid (profile {profile})").format(file=plan_file, profile=chosen.name),
-                one_line=True,
-            )
-        )
+                sources = collect_sources([plan_file])
+                if not sources:
+                    raise PlanInputError(
+                        [Problem(_("no plan files (.yaml, .yml, .json) found"))], file=plan_file
+                    )
+        else:
+            sources = [PlanSource(plan_file.stem, str(plan_file), file=plan_file)]
+        for source in sources:
+            total += 1
+            try:
+                with _reported(debug):
+                    if source.error is not None:
+                        raise PlanInputError([Problem(source.error)], file=source.label)
+                    plan = source.plan or load_plan(
+                        source.file or plan_file, remove_invalid_chars=remove_invalid_chars
+                    )
+                    chosen = resolve_profile(profile, plan)
+                    findings = plan_findings(plan, chosen)
+                    _print_findings([f for f in findings if not f.is_error])
+                    try:
+                        raise_for_errors(findings, plan)
+                    except PlanInputError as exc:
+                        if source.plan is None:
+                            raise
+                        # a collection's plan: its errors named by the unit they are in
+                        raise PlanInputError(exc.problems, file=source.label) from exc
+            except click.exceptions.Exit:
+                failed += 1
+                continue
+            valid = _("{file}: valid (profile {profile})")
+            console.print(_out(valid.format(file=source.label, profile=chosen.name), one_line=True))
     if failed:
-        if len(plan_files) > 1:  # of one plan, its errors say it all
+        if total > 1:  # of one plan, its errors say it all
             console.print(
                 ngettext(
                     "{failed} of {total} plans has errors",
                     "{failed} of {total} plans have errors",
                     failed,
-                ).format(failed=failed, total=len(plan_files))
+                ).format(failed=failed, total=total)
             )
         raise click.exceptions.Exit(2)
 

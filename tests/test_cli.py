@@ -265,3 +265,35 @@ def test_a_plan_file_given_for_a_word_document_points_to_validate(command: str) 
     assert result.exit_code == 2
     assert "is not a Word document" in result.stderr
     assert "to check a plan file, run: planforge validate phu-yen-2022.yaml" in result.stderr
+
+
+def test_validate_reads_folders_and_collections_as_generate_plan_does(tmp_path: Path) -> None:
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(PHU_YEN, folder / "a.yaml")
+    (folder / "b.yaml").write_text(
+        PHU_YEN.read_text(encoding="utf-8").replace("date:", "date: 09/09/2025\nx-date:", 1),
+        encoding="utf-8",
+    )
+    base = yaml.safe_load(PHU_YEN.read_text(encoding="utf-8"))
+    collection = tmp_path / "communes.yaml"
+    collection.write_text(
+        yaml.safe_dump(
+            {"base": base, "units": [{"name": "xã 1"}, {"name": "xã 2", "date": "hôm nay"}]},
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    result = planforge("validate", folder, collection)
+    assert result.exit_code == 2
+    err = result.stderr
+    assert f"{folder / 'a.yaml'}: valid" in err
+    assert f"{collection}: units[0] (xã 1): valid" in err
+    assert f"error: {collection}: units[1] (xã 2): " in err
+    assert "2 of 4 plans have errors" in err
+    good = planforge("validate", folder / "a.yaml", collection.parent / "plans")
+    assert good.exit_code == 2 and "1 of 3 plans has errors" in good.stderr
