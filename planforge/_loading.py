@@ -21,7 +21,7 @@ from ._errors import PlanInputError, PlanWarning, Problem, ProfileError
 from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._i18n import N_, _, ngettext
-from ._models import PROFILE_SUFFIXES, AuthorityType, Plan
+from ._models import PROFILE_SUFFIXES, AuthorityType, Plan, line_fields
 from ._profiles import Profile, builtin_profiles, default_profile, load_profile
 from ._text import (
     forbidden_input_chars,
@@ -884,7 +884,71 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
     twice = _record_lines(node, lines)
     if twice:
         raise PlanInputError(twice, file=file)
+    for finding in _split_at_commas(node):
+        warnings.warn(PlanWarning(finding), stacklevel=5)  # at the caller of load_plan
     return data, lines
+
+
+def _split_at_commas(root: yaml.Node) -> list[Finding]:
+    """A warning for each item of a `[ ... ]` list followed by items that look like its rest:
+    in `[Các sở, ban, ngành]` YAML reads three items, where Vietnamese reads one. An item
+    written without quotes that starts with a lower-case letter, after another, is such a
+    piece (items, recipients and units start with a capital)."""
+    found: list[tuple[int, Finding]] = []
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen or len(path) > MAX_DEPTH:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, (*path, n)) for n, child in enumerate(node.value))
+            # (the lines of one text, `summary: [thực hiện ..., giữa ...]`, may go on in
+            # lower case: only lists of items are looked at)
+            if node.flow_style and not (path and path[-1] in line_fields()):
+                found.extend(_pieces(node, path))
+    return [finding for _line, finding in sorted(found, key=lambda pair: pair[0])]
+
+
+def _pieces(node: yaml.SequenceNode, path: PathKey) -> list[tuple[int, Finding]]:
+    """_split_at_commas for one `[ ... ]` list: a warning (and its line) for each item
+    followed by pieces."""
+    found: list[tuple[int, Finding]] = []
+    items = node.value
+    n = 1
+    while n < len(items):
+        if not _is_piece(items[n]):
+            n += 1
+            continue
+        start, end = n - 1, n
+        while end + 1 < len(items) and _is_piece(items[end + 1]):
+            end += 1
+        texts = [str(getattr(item, "value", "")) for item in items[start : end + 1]]
+        message = _(
+            "{items} are read as {count} items: in [ ... ] each comma starts a new item; if "
+            'they are one, put it in quotes: "{joined}"'
+        ).format(
+            items=", ".join(f"`{text}`" for text in texts),
+            count=len(texts),
+            joined=", ".join(texts),
+        )
+        line = items[start].start_mark.line + 1
+        where = "{field} · {line}".format(
+            field=field_path((*path, start)), line=_("line {line}").format(line=line)
+        )
+        found.append((line, Finding("text", "warning", message, where=where)))
+        n = end + 1
+    return found
+
+
+def _is_piece(item: yaml.Node) -> bool:
+    """An item written without quotes (None, or "" from libyaml) that starts in lower case."""
+    return isinstance(item, yaml.ScalarNode) and not item.style and item.value[:1].islower()
 
 
 _EMPTY = N_("""is empty (it holds no fields, only blank lines or comments); a plan starts like this:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -789,3 +791,32 @@ class Plan(_Model):
         if sig.issuer is not None:
             return next(i for i in self.issuers if i.abbreviation == sig.issuer)
         return self.issuers[min(index, len(self.issuers) - 1)]
+
+
+def _reads_lines(metadata: Iterable[Any]) -> bool:
+    return any(
+        isinstance(m, BeforeValidator) and m.func in (_given_lines, _split_lines) for m in metadata
+    )
+
+
+def _holds_lines(annotation: Any) -> bool:
+    """Whether *annotation* is (or may be) TextLines or Lines: one text given as lines."""
+    if get_origin(annotation) is Annotated:
+        base, *metadata = get_args(annotation)
+        return _reads_lines(metadata) or _holds_lines(base)
+    return any(_holds_lines(arg) for arg in get_args(annotation))
+
+
+@functools.cache
+def line_fields() -> frozenset[str]:
+    """The fields (by name, in any model) whose list is the lines of one text (a summary, a
+    name, a position), not a list of items: their lines may go on in lower case."""
+    names = {
+        name
+        for model in _Model.__subclasses__()
+        for name, info in model.model_fields.items()
+        if _reads_lines(info.metadata) or _holds_lines(info.annotation)
+    }
+    shorthand = get_type_hints(AuthorityShorthand, include_extras=True)
+    names.update(name for name, hint in shorthand.items() if _holds_lines(hint))
+    return frozenset(names)

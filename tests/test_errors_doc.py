@@ -199,6 +199,7 @@ CASES: dict[str, Case] = {
     ),
     "template-odt": Case(_template_file(_odt(), "mau.odt")),
     "warn-utf16": Case(plan_file(MINIMAL.encode("utf-16"))),
+    "warn-comma-list": Case(minimal("to: [Như trên]", "to: [Như trên, Các sở, ban, ngành]")),
     "warn-prefix-spelling": Case(
         minimal(_SIGNED, "signatures: [{authority: [T/M SỞ Y TẾ], signer: A}]")
     ),

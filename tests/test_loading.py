@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -536,3 +537,46 @@ def test_a_json_key_given_twice_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanInputError) as caught:
         load_plan(path)
     assert "`place` is given twice in one object" in str(caught.value)
+
+
+def test_pieces_of_one_item_split_at_commas_in_a_flow_list_are_warned_of(tmp_path: Path) -> None:
+    from planforge import PlanWarning
+
+    listed = '[Các sở, ban, ngành, UBND huyện, "Hội, đoàn", Như trên]'
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        PLAN_YAML.replace("  archive: [VT]\n", f"  archive: {listed}\n"), encoding="utf-8"
+    )
+    with pytest.warns(PlanWarning) as caught:
+        plan = load_plan(path)
+    assert plan.recipients.archive[:3] == ["Các sở", "ban", "ngành"]  # read as YAML reads it
+    (message,) = [str(w.message) for w in caught]
+    assert "recipients.archive[0] · line 38" in message
+    assert "`Các sở`, `ban`, `ngành` are read as 3 items" in message
+    assert '"Các sở, ban, ngành"' in message  # quoted pieces and capitals are left alone
+
+
+def test_the_lines_of_one_text_may_go_on_in_lower_case(tmp_path: Path) -> None:
+    # a summary given as its lines is one text: no warning for `giữa ...`
+    path = tmp_path / "plan.yaml"
+    text = PLAN_YAML.replace(
+        "  summary: |\n    Phối hợp giữa Ủy ban nhân dân tỉnh với Ban Tuyên giáo Tỉnh ủy\n"
+        "    trong thực hiện nhiệm vụ năm 2023\n",
+        "  summary: [Phối hợp giữa Ủy ban nhân dân tỉnh, với Ban Tuyên giáo Tỉnh ủy]\n",
+    )
+    assert "summary: [" in text
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan = load_plan(path)
+    assert plan.title.summary == [
+        "Phối hợp giữa Ủy ban nhân dân tỉnh",
+        "với Ban Tuyên giáo Tỉnh ủy",
+    ]
+
+
+def test_line_fields_are_the_fields_read_as_lines() -> None:
+    from planforge._models import line_fields
+
+    assert {"summary", "name", "parent", "position", "body", "of", "collective"} <= line_fields()
+    assert not {"items", "to", "archive", "preamble", "lead"} & line_fields()
