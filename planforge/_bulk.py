@@ -23,7 +23,7 @@ from typing import Any
 from ._errors import OutputError, PlanforgeError, PlanInputError, Problem
 from ._files import InputFileError, read_input
 from ._findings import Finding
-from ._i18n import _, current_language, ngettext, set_language
+from ._i18n import _, current_language, decimal, ngettext, set_language
 from ._loading import MAX_PLAN_BYTES, load_plan, parse_plan_file, plan_from_data
 from ._models import Plan
 from ._pdf import PdfConverters
@@ -81,7 +81,7 @@ class RenderReport:
         """`rendered 3 of 4 plans in 1.20 s (300.0 ms a plan), 1 failed`, in the language
         of the messages."""
         per = (
-            _(" ({ms:.1f} ms a plan)").format(ms=self.seconds / self.total * 1000)
+            _(" ({ms} ms a plan)").format(ms=decimal(self.seconds / self.total * 1000, 1))
             if self.total
             else ""
         )
@@ -95,14 +95,14 @@ class RenderReport:
                 ", {count} PDF{failed}", ", {count} PDFs{failed}", len(self.pdfs)
             ).format(count=len(self.pdfs), failed=pdf_failed)
         return ngettext(
-            "rendered {rendered} of {total} plan{pdfs} in {seconds:.2f} s{per}{failed}",
-            "rendered {rendered} of {total} plans{pdfs} in {seconds:.2f} s{per}{failed}",
+            "rendered {rendered} of {total} plan{pdfs} in {seconds} s{per}{failed}",
+            "rendered {rendered} of {total} plans{pdfs} in {seconds} s{per}{failed}",
             self.total,
         ).format(
             rendered=len(self.rendered),
             total=self.total,
             pdfs=pdfs,
-            seconds=self.seconds,
+            seconds=decimal(self.seconds, 2),
             per=per,
             failed=failed,
         )

@@ -15,6 +15,7 @@ __all__ = [
     "N_",
     "_",
     "current_language",
+    "decimal",
     "language_from_environment",
     "ngettext",
     "set_language",
@@ -119,6 +120,15 @@ def _(message: str) -> str:
     if language == "en":
         return message
     return catalog(language).gettext(message)
+
+
+def decimal(value: float, digits: int) -> str:
+    """*value* with *digits* decimals, as the current language writes numbers (`0.25` in
+    English, `0,25` in Vietnamese)."""
+    from babel.numbers import format_decimal
+
+    pattern = "0." + "0" * digits if digits else "0"
+    return str(format_decimal(value, format=pattern, locale=current_language()))
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

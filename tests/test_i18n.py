@@ -246,3 +246,12 @@ def test_no_function_hides_the_translation_function() -> None:
             if calls and binds:
                 wrong.append(f"{module.relative_to(ROOT)}:{function.lineno}")
     assert not wrong, "functions that both bind `_` and call `_()`:\n" + "\n".join(wrong)
+
+
+def test_numbers_in_messages_are_written_as_the_language_writes_them() -> None:
+    from planforge._i18n import decimal, using_language
+
+    with using_language("vi"):
+        assert decimal(1234.5, 2) == "1234,50" and decimal(30.94, 1) == "30,9"
+    with using_language("en"):
+        assert decimal(1234.5, 2) == "1234.50" and decimal(0.0, 0) == "0"
