@@ -370,23 +370,23 @@ def render_plans(
     folder = Path(outdir)
     if folder.exists() and not folder.is_dir():
         raise OutputError(_("is a file, not a folder for the documents"), file=folder)
-    if not folder.is_dir():
-        if not parents:
-            raise OutputError(
-                _("the output folder does not exist; create it, or pass parents=True"),
-                file=folder,
-            )
-        folder.mkdir(parents=True)
+    if not folder.is_dir() and not parents:
+        raise OutputError(
+            _("the output folder does not exist; create it, or pass parents=True"), file=folder
+        )
     sources = list(_sources(plans))
     names = [s.name for s in sources]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
+        first, second = [s.label for s in sources if s.name == twice[0]][:2]
         raise OutputError(
-            _("two plans would both be written to {name}; give them different names").format(
-                name=twice[0] + ".docx"
-            ),
+            _(
+                "{first} and {second} would both be written to {name}; give them different "
+                "names (rename a plan file, or change a unit's `name`)"
+            ).format(first=first, second=second, name=twice[0] + ".docx"),
             file=folder,
         )
+    folder.mkdir(parents=True, exist_ok=True)
     pdf_folder = folder if pdf_outdir is None else Path(pdf_outdir)
     if pdf:
         _refuse_existing_pdfs(sources, pdf_folder, force)

@@ -500,3 +500,16 @@ def test_without_libreoffice_nothing_is_rendered(
     with pytest.raises(planforge.ToolMissingError, match="LibreOffice"):
         render_plans({"a": phu_yen}, tmp_path, pdf=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_two_plans_for_one_document_are_named_and_nothing_is_made(tmp_path: Path) -> None:
+    other = tmp_path / "p2"
+    other.mkdir()
+    (other / "phu-yen-2022.yaml").write_text(PHU_YEN.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(planforge.OutputError) as caught:
+        render_plans([PHU_YEN, other / "phu-yen-2022.yaml"], out, parents=True)
+    assert f"{PHU_YEN} and {other / 'phu-yen-2022.yaml'} would both be written to " in str(
+        caught.value
+    )
+    assert not out.exists()
