@@ -94,7 +94,18 @@ def break_line(
         return [text]
     units = _units(text.split(), rules)
     if any(measure(unit) > width for unit in units):
-        # a kept phrase is wider than the column: its words may part after all
+        # a place kept with its TỈNH or THÀNH PHỐ is wider than the column: the place may go
+        # on the next line, its phrases (THÀNH PHỐ, HỒ CHÍ MINH) still whole
+        units = _units(
+            text.split(),
+            BreakRules(
+                keep_together=rules.keep_together,
+                break_before=rules.break_before,
+                glue_first=rules.glue_first,
+            ),
+        )
+    if any(measure(unit) > width for unit in units):
+        # a kept phrase is wider than the column on its own: its words may part after all
         units = _units(text.split(), BreakRules(glue_first=rules.glue_first))
     if len(units) > _MOST_UNITS:
         return _greedy(units, width, measure)
