@@ -617,6 +617,13 @@ def _read_profile_file(file: Path) -> dict[str, Any]:
         data = load_yaml(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ProfileError(_("is not UTF-8 text; save the file as UTF-8"), file=file) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _("line {line}").format(line=mark.line + 1) if mark is not None else ""
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise ProfileError(
+            _("cannot read the profile: {error}").format(error=problem), file=file, field=where
+        ) from exc
     except (yaml.YAMLError, RecursionError) as exc:
         raise ProfileError(
             _("cannot read the profile: {error}").format(error=exc), file=file

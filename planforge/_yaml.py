@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from ._i18n import _
+
 __all__ = ["USES_LIBYAML", "PlanLoader", "load_yaml"]
 
 # libyaml's parser when PyYAML has it (ten times faster in bulk); the resolvers and
@@ -68,9 +70,39 @@ PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", PlanLoader.construct_y
 
 
 def load_yaml(text: str) -> Any:
-    """The data of one YAML document (1.2 core schema)."""
+    """The data of one YAML document (1.2 core schema); a ConstructorError (a YAMLError) for
+    a key given twice in one mapping, which PyYAML alone would read as its last value."""
     loader = PlanLoader(text)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_keys_twice(node)
+        return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def _refuse_keys_twice(root: yaml.Node) -> None:
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first_at: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key, line = str(key_node.value), key_node.start_mark.line + 1
+                if key in first_at and key != "<<":
+                    raise yaml.constructor.ConstructorError(
+                        problem=_(
+                            "`{key}` is given twice (lines {first} and {second}); YAML keeps "
+                            "only the last: keep one"
+                        ).format(key=key, first=first_at[key], second=line),
+                        problem_mark=key_node.start_mark,
+                    )
+                first_at.setdefault(key, line)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)

@@ -450,3 +450,15 @@ def test_a_plan_naming_an_unknown_profile() -> None:
     assert info.value.field == "profile"
     assert "nd31-2021" in str(info.value)
     assert info.value.exit_code == 2
+
+
+def test_a_profile_file_giving_a_field_twice_is_refused_with_its_lines(tmp_path: Path) -> None:
+    from planforge import ProfileError, load_profile
+
+    path = tmp_path / "office.yaml"
+    path.write_text("extends: nd30-2020\nfont: Times New Roman\nfont: Arial\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert "line 3: cannot read the profile: `font` is given twice (lines 2 and 3)" in str(
+        caught.value
+    )
