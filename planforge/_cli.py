@@ -707,18 +707,27 @@ def validate_command(
 @planforge.command(
     name="check",
     help=N_(
-        "Audit a Word document (made by planforge, Word or LibreOffice) against the format "
-        "rules. Exit status: 0 no error, 1 errors found, 2 unreadable file."
+        "Audit Word documents (made by planforge, Word or LibreOffice) against the format "
+        "rules. Exit status: 0 no error, 1 errors found, 2 a file unreadable."
     ),
 )
-@_argument("document", metavar="FILE.docx", type=click.Path(dir_okay=False, path_type=Path))
+@_argument(
+    "documents",
+    metavar="FILE.docx...",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
 @_profile_option(N_("Rules to check (default: by the motto)."))
 @_option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
     default="text",
-    help=N_("json: a list of findings on standard output, for systems that call it."),
+    help=N_(
+        "json: a list of findings on standard output, for systems that call it (with several "
+        "documents: an object for each, with its document, profile and findings, or error)."
+    ),
 )
 @_option(
     "--fix",
@@ -737,7 +746,7 @@ def validate_command(
 @_option("--force", is_flag=True, help=N_("With --fix: replace an existing file."))
 @_debug_option
 def check_command(
-    document: Path,
+    documents: tuple[Path, ...],
     profile: Profile | None,
     output_format: str,
     fix: bool,
@@ -747,6 +756,12 @@ def check_command(
 ) -> None:
     if not fix and (output is not None or force):
         raise click.UsageError(_("-o/--output and --force go with --fix"))
+    if fix and len(documents) > 1:
+        raise click.UsageError(_("--fix rebuilds one document at a time; give one FILE.docx"))
+    if len(documents) > 1:
+        _check_many(documents, profile, output_format, debug)
+        return
+    document = documents[0]
     if fix:
         if output_format != "text":
             raise click.UsageError(_("--fix reports as text; leave out --format json"))
@@ -789,6 +804,70 @@ def check_command(
             )
         )
     if errors:
+        raise click.exceptions.Exit(1)
+
+
+def _check_many(
+    documents: tuple[Path, ...], profile: Profile | None, output_format: str, debug: bool
+) -> None:
+    """`check` of several documents: each reported as one is, then how many have errors; an
+    unreadable one is reported and the others still checked (exit 2 then)."""
+    console = _stderr()
+    results: list[dict[str, Any]] = []
+    with_errors = unreadable = 0
+    for document in documents:
+        error = _("unexpected failure")
+        try:
+            with _reported(debug):
+                try:
+                    chosen, findings = audit_report(document, profile=profile)
+                except PlanforgeError as exc:
+                    error = exc.for_command_line()
+                    raise
+        except click.exceptions.Exit:
+            unreadable += 1
+            results.append({"document": str(document), "error": error})
+            continue
+        errors = sum(f.severity == "error" for f in findings)
+        with_errors += bool(errors)
+        results.append(
+            {
+                "document": str(document),
+                "profile": chosen.name,
+                "findings": [f.as_dict() for f in findings],
+            }
+        )
+        if output_format == "text":
+            for finding in findings:
+                colour = "red" if finding.severity == "error" else "yellow"
+                console.print(f"[{colour}]{_out(finding.describe())}[/]")
+            summary = _("{document}: {errors}, {warnings} under {profile} ({title})")
+            console.print(
+                summary.format(
+                    document=_out(str(document), one_line=True),
+                    errors=_errors_text(errors),
+                    warnings=_warnings_text(len(findings) - errors),
+                    profile=_out(chosen.name),
+                    title=_out(chosen.title),
+                )
+            )
+    if output_format == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        total = len(documents)
+        line = ngettext(
+            "{count} of {total} documents has errors",
+            "{count} of {total} documents have errors",
+            with_errors,
+        ).format(count=with_errors, total=total)
+        if unreadable:
+            line += ngettext(
+                ", {count} could not be read", ", {count} could not be read", unreadable
+            ).format(count=unreadable)
+        console.print(_out(line))
+    if unreadable:
+        raise click.exceptions.Exit(2)
+    if with_errors:
         raise click.exceptions.Exit(1)
 
 

@@ -414,6 +414,29 @@ def test_check_command_exit_statuses_and_json(
     assert runner.invoke(planforge_cli, ["check", str(tmp_path / "none.docx")]).exit_code == 2
 
 
+def test_check_of_several_documents_reports_each_and_goes_past_an_unreadable_one(
+    rendered_examples: dict[str, Path], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    good = rendered_examples["phu-yen-2022"]
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(_broken(good, title_not_bold))
+    junk = tmp_path / "junk.docx"
+    junk.write_bytes(b"not a zip")
+    result = runner.invoke(planforge_cli, ["check", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert f"{good}: 0 errors, 0 warnings" in result.stderr
+    assert f"{bad}: 1 error, 0 warnings" in result.stderr
+    assert "1 of 2 documents has errors" in result.stderr
+    result = runner.invoke(planforge_cli, ["check", str(junk), str(good), "--format", "json"])
+    assert result.exit_code == 2  # unreadable: the others are still checked
+    first, second = json.loads(result.stdout)
+    assert first["document"] == str(junk) and "not a Word document" in first["error"]
+    assert second == {"document": str(good), "profile": "hd36-2018", "findings": []}
+    fix = runner.invoke(planforge_cli, ["check", str(good), str(bad), "--fix", "--force"])
+    assert fix.exit_code == 2 and "--fix rebuilds one document at a time" in fix.stderr
+
+
 def test_check_with_an_explicit_profile(rendered_examples: dict[str, Path]) -> None:
     # the Party plan checked against the state rules: its motto and number are not the state's
     found = errors(audit_docx(rendered_examples["phu-yen-2022"], profile="nd30-2020"))

@@ -76,8 +76,8 @@ def test_check_help_in_vietnamese(env: dict[str, str | None], lang: tuple[str]) 
     shown = flat(result.stdout)
     assert shown.startswith("Cách dùng: planforge check [OPTIONS] FILE.docx")
     assert (
-        "Kiểm tra thể thức một văn bản Word (tạo bằng planforge, Word hoặc LibreOffice) theo "
-        "các quy tắc thể thức. Mã thoát: 0 không có lỗi, 1 có lỗi, 2 không đọc được tệp."
+        "Kiểm tra thể thức các văn bản Word (tạo bằng planforge, Word hoặc LibreOffice) theo "
+        "các quy tắc thể thức. Mã thoát: 0 không có lỗi, 1 có lỗi, 2 có tệp không đọc được."
     ) in shown
     assert (
         "--profile NAME|FILE Bộ quy tắc thể thức dùng để kiểm tra (mặc định: chọn theo tiêu ngữ)."
@@ -95,7 +95,7 @@ def test_planforge_help_in_vietnamese(env: dict[str, str | None], lang: tuple[st
     shown = flat(result.stdout)
     assert "planforge: kế hoạch phối hợp thành văn bản Word theo thể thức của Việt Nam." in shown
     # each command's short help, shortened from its description
-    assert "check Kiểm tra thể thức một văn bản Word" in shown
+    assert "check Kiểm tra thể thức các văn bản Word" in shown
     assert "template Xuất, tùy chỉnh và kiểm tra tệp mẫu Word." in shown
     assert "validate Kiểm tra kế hoạch mà không tạo văn bản" in shown
     assert "Vietnamese coordination plans" not in shown and "Audit a Word" not in shown
@@ -126,15 +126,17 @@ def test_subcommands_help_in_vietnamese(env: dict[str, str | None], lang: tuple[
 # -- in English ----------------------------------------------------------------------------------
 
 CHECK_HELP = """\
-Usage: planforge check [OPTIONS] FILE.docx
+Usage: planforge check [OPTIONS] FILE.docx...
 
-  Audit a Word document (made by planforge, Word or LibreOffice) against the
-  format rules. Exit status: 0 no error, 1 errors found, 2 unreadable file.
+  Audit Word documents (made by planforge, Word or LibreOffice) against the
+  format rules. Exit status: 0 no error, 1 errors found, 2 a file unreadable.
 
 Options:
   --profile NAME|FILE         Rules to check (default: by the motto).
   --format [text|json]        json: a list of findings on standard output, for
-                              systems that call it.
+                              systems that call it (with several documents: an
+                              object for each, with its document, profile and
+                              findings, or error).
   --fix                       Rebuild the document by the rules (as `planforge
                               reformat`): into -o FILE, or in place with
                               --force.
@@ -159,7 +161,7 @@ Options:
   --help          Show this message and exit.
 
 Commands:
-  check     Audit a Word document (made by planforge, Word or LibreOffice)...
+  check     Audit Word documents (made by planforge, Word or LibreOffice)...$
   context   Print, as JSON, exactly the variables a template sees for PLAN.
   import    Read a plan out of a Word document (made by planforge, Word or...
   new       Write a starter plan to fill in: every field shown once, with a...
