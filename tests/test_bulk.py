@@ -316,7 +316,8 @@ def test_libreoffice_processes_at_once_run_on_a_cpu_each(
     mine = os.sched_getaffinity(0)
     two = set(sorted(mine)[:2])
     # the machine as one with two CPUs: two processes get one each, three share them
-    monkeypatch.setenv("FAKE_WANT", "1")
+    # two at once when there are two: each waits (a while) for the other to be running
+    monkeypatch.setenv("FAKE_WANT", "2" if jobs == 2 else "1")
     with monkeypatch.context() as patch:
         patch.setattr(_pdf, "_allowed_cpus", lambda: sorted(two))
         report = render_plans(
@@ -328,8 +329,8 @@ def test_libreoffice_processes_at_once_run_on_a_cpu_each(
         )
     assert report.ok and len(report.pdfs) == 6
     cpus = _cpus_of_starts(fake_soffice)
-    if jobs == 2:
-        assert sorted(len(c) for c in cpus) == [1, 1] and set.union(*cpus) == two
+    if jobs == 2:  # (a third start may follow, on the CPU of the process that is free)
+        assert all(len(c) == 1 for c in cpus) and set.union(*cpus) == two, cpus
     else:  # one process gains nothing by being held to a CPU; three cannot have one each
         assert all(c == mine for c in cpus), cpus
     assert os.sched_getaffinity(0) == mine  # the caller's CPUs are as they were
