@@ -922,7 +922,8 @@ def _pieces(node: yaml.SequenceNode, path: PathKey) -> list[tuple[int, Finding]]
     items = node.value
     n = 1
     while n < len(items):
-        if not _is_piece(items[n]):
+        before = items[n - 1]
+        if not (_is_piece(items[n]) and str(getattr(before, "value", ""))[:1].isalpha()):
             n += 1
             continue
         start, end = n - 1, n
