@@ -744,6 +744,7 @@ def validate_command(
     help=N_("With --fix: where to write the fixed document."),
 )
 @_option("--force", is_flag=True, help=N_("With --fix: replace an existing file."))
+@_option("--parents", is_flag=True, help=N_("With --fix: create the folder of -o if missing."))
 @_debug_option
 def check_command(
     documents: tuple[Path, ...],
@@ -752,10 +753,11 @@ def check_command(
     fix: bool,
     output: str | None,
     force: bool,
+    parents: bool,
     debug: bool,
 ) -> None:
-    if not fix and (output is not None or force):
-        raise click.UsageError(_("-o/--output and --force go with --fix"))
+    if not fix and (output is not None or force or parents):
+        raise click.UsageError(_("-o/--output, --force and --parents go with --fix"))
     if fix and len(documents) > 1:
         raise click.UsageError(_("--fix rebuilds one document at a time; give one FILE.docx"))
     if len(documents) > 1:
@@ -779,7 +781,7 @@ def check_command(
             profile,
             None,
             force=True if output is None else force,
-            parents=False,
+            parents=parents,
             debug=debug,
         )
         return

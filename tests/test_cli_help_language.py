@@ -142,6 +142,7 @@ Options:
                               --force.
   -o, --output OUT.docx|DIR/  With --fix: where to write the fixed document.
   --force                     With --fix: replace an existing file.
+  --parents                   With --fix: create the folder of -o if missing.
   --debug                     Show the Python traceback of an error.
   --lang [vi|en]              language of messages: vi (tiếng Việt) or en;
                               default: from the locale, LANG=vi_VN.UTF-8 gives

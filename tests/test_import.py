@@ -315,6 +315,13 @@ def test_check_fix_is_reformat_named_as_linters_name_it(
     assert refused.exit_code == 2 and "give -o FILE.docx, or --force" in refused.stderr
     fixed = _run("check", str(clerk), "--fix", "-o", str(tmp_path / "fixed.docx"))
     assert fixed.exit_code == 0, fixed.stderr
+    # the flag a missing folder's message names is there
+    missing = _run("check", str(clerk), "--fix", "-o", str(tmp_path / "new" / "fixed.docx"))
+    assert missing.exit_code == 2 and "--parents" in missing.stderr
+    made = _run(
+        "check", str(clerk), "--fix", "-o", str(tmp_path / "new" / "fixed.docx"), "--parents"
+    )
+    assert made.exit_code == 0 and (tmp_path / "new" / "fixed.docx").is_file(), made.stderr
     in_place = _run("check", str(clerk), "--fix", "--force")
     assert in_place.exit_code == 0, in_place.stderr
     assert _run("check", str(clerk)).exit_code == 0
