@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
 
-from planforge import Plan, builtin_profiles, load_plan
+from planforge import Plan, Renderer, builtin_profiles, load_plan
 from planforge._cli import planforge
 from planforge._reference import END, START, context_shape, reference_table
 
@@ -278,6 +278,10 @@ def test_example_office_template_renders_with_its_customizations(tmp_path: Path)
     texts = [t for t in body_text(data) if t.strip()]
     assert texts[-1] == "Văn bản này được ký số và gửi qua hệ thống quản lý văn bản."
     assert texts[:-1] == [t for t in body_text(render_quietly(plan)) if t.strip()]
+    # the README's example passes planforge's own audit (a template left behind the default
+    # styles would not: made again by examples/templates/make_so_template.py)
+    result = Renderer(template=SO_TEMPLATE, check=True).render_result(plan)
+    assert [f for f in result.audit if f.is_error] == []
 
 
 def test_values_come_out_literally_in_a_custom_header(tmp_path: Path, phu_yen: Plan) -> None:
