@@ -205,6 +205,19 @@ def test_docs_variable_table_is_generated_from_the_models() -> None:
         assert f"| `{key}`" in docs
 
 
+def test_docs_name_the_limits_and_templates_there_are() -> None:
+    from planforge import Limits
+    from planforge._word.jinja import MAX_VALUE_LENGTH
+
+    docs = " ".join((ROOT / "docs" / "templates.md").read_text(encoding="utf-8").split())
+    limits = Limits()
+    assert f"longer than {limits.seconds:g} s" in docs
+    assert f"more than {limits.memory_bytes // (1 << 20)} MiB of memory" in docs
+    assert f"longer than {MAX_VALUE_LENGTH:,} characters" in docs
+    for name in builtin_profiles():
+        assert f"`{name}.docx`" in docs
+
+
 def test_context_has_exactly_the_documented_keys(phu_yen: Plan) -> None:
     from planforge import template_context
 
