@@ -14,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from planforge import Plan, Renderer, builtin_profiles, load_plan
-from planforge._cli import planforge
+from planforge._cli import generate_plan, planforge
 from planforge._reference import END, START, context_shape, reference_table
 
 from .conftest import EXAMPLES, ROOT, render_quietly
@@ -313,3 +313,20 @@ def test_rendering_does_not_change_the_template_file(tmp_path: Path, thanh_hoa: 
     before = copy.copy(template.read_bytes())
     render_quietly(thanh_hoa, tmp_path / "o.docx", template=template)
     assert template.read_bytes() == before
+
+
+def test_a_rendered_document_given_as_a_template_is_refused(tmp_path: Path, phu_yen: Plan) -> None:
+    # it reads nothing of the plan: every plan would come out as this one
+    rendered = tmp_path / "ke-hoach.docx"
+    rendered.write_bytes(render_quietly(phu_yen))
+    code, err = cli("template", "check", rendered)
+    assert code == 1 and "reads nothing of the plan" in err
+    out = tmp_path / "other.docx"
+    result = CliRunner().invoke(
+        generate_plan,
+        [str(EXAMPLES / "thanh-hoa-2023.yaml"), "--template", str(rendered), "-o", str(out)],
+    )
+    assert result.exit_code == 2
+    assert "reads nothing of the plan" in result.stderr
+    assert "planforge template export DIR" in result.stderr
+    assert not out.exists()

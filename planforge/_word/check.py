@@ -20,6 +20,7 @@ from .._i18n import N_, _
 from .._models import IssuerKind
 from .._profiles import Profile, default_profile
 from .._reference import Shape, context_shape, reference_plan
+from .engine import READS_NOTHING
 from .isolation import Limits, run_limited
 from .jinja import sandboxed_environment
 from .safety import check_docx_archive
@@ -108,9 +109,11 @@ def _check(data: bytes, name: str, profile: Profile | None) -> list[Finding]:
         checker = _Checker(env, source, findings)
         checker.visit(ast, dict(_root_scope()))
         used |= checker.used_roots
-    if not any(f.severity == "error" for f in findings):
+    if used and not any(f.severity == "error" for f in findings):
         findings.extend(_trial_render(data, name, profile))
     unparsed = any(f.rule == "syntax" for f in findings)
+    if not used and not unparsed:
+        findings.append(Finding("element", "error", _(READS_NOTHING), where=_("template")))
     for root, message in _REQUIRED.items():
         if root not in used and not unparsed:
             findings.append(Finding("element", "warning", _(message), where=_("template")))

@@ -23,12 +23,14 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
+from jinja2 import meta
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from .._errors import TemplateError
-from .._i18n import _
+from .._i18n import N_, _
 from .._profiles import Profile
+from .._reference import context_shape
 from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
 from .layout import lay_out, mark_tables
 from .reader import StyleSheet, W, parse_xml
@@ -166,6 +168,14 @@ class _Part:
     suffix: str = ""
 
 
+#: What a template that reads none of the plan's variables is told (render and template check).
+READS_NOTHING = N_(
+    "reads nothing of the plan (no tag such as `{{ title.summary }}` or `{% for part in parts "
+    "%}`): it would print the same text for every plan. Is it a rendered document? Start from "
+    "the default templates: planforge template export DIR"
+)
+
+
 class CompiledTemplate:
     """A .docx template ready to render plans; safe to share between threads."""
 
@@ -185,6 +195,7 @@ class CompiledTemplate:
         doc = self._tpl.docx
         mark_tables(doc.element.body)
         env = sandboxed_environment()
+        self._reads: set[str] = set()  # the names the template's tags read
         self.parts: list[_Part] = []
         body_member = str(doc.part.partname).lstrip("/")
         whole = etree.tostring(doc.element, encoding="unicode")
@@ -209,6 +220,8 @@ class CompiledTemplate:
                 self.parts.append(_Part(member, self._compile(env, blob, member)))
             elif part.content_type == _CORE:
                 self.core = self._compile_core(member, part.blob)
+        if not self._reads & set(context_shape()):
+            raise TemplateError(_(READS_NOTHING), file=name)
         self.styles = StyleSheet(
             parse_xml(doc.part._styles_part.blob, part="word/styles.xml", name=name), {}
         )
@@ -240,7 +253,9 @@ class CompiledTemplate:
         for escape, literal in _BRACE_ESCAPES.items():
             source = source.replace(escape, '{{ "' + literal + '" }}')
         try:
-            return env.from_string(source)
+            ast = env.parse(source)
+            self._reads |= meta.find_undeclared_variables(ast)
+            return env.from_string(ast)
         except (RecursionError, SyntaxError) as exc:
             # Jinja's parser recurses; Python refuses code with over 20 nested blocks
             raise TemplateError(
@@ -274,7 +289,9 @@ class CompiledTemplate:
             text = child.text or ""
             if "{{" in text or "{%" in text:
                 try:
-                    templates[child.tag] = env.from_string(text)
+                    ast = env.parse(text)
+                    self._reads |= meta.find_undeclared_variables(ast)
+                    templates[child.tag] = env.from_string(ast)
                 except (RecursionError, SyntaxError) as exc:
                     raise TemplateError(
                         _("the template nests its tags or expressions too deeply; simplify it"),
