@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 
 from babel import Locale
 from babel.dates import format_date
@@ -11,7 +12,24 @@ from babel.dates import format_date
 from ._i18n import _
 from ._profiles import DateFormat
 
-__all__ = ["format_place_date"]
+__all__ = ["NUMERIC_PLACE_DATE", "format_place_date", "numeric_date"]
+
+#: A place-and-date line written in figures, as clerks type it: `Huế, 05/3/2025`,
+#: `Huế, ngày 5-3-2025`. Never how a rule writes it; read so that it can be put right.
+NUMERIC_PLACE_DATE = re.compile(
+    r"^(?P<place>.+?)\s*,\s*(?:ngày\s*)?(?P<day>[0-9]{1,2})\s*(?P<sep>[/.\-])\s*"
+    r"(?P<month>[0-9]{1,2})\s*(?P=sep)\s*(?P<year>[0-9]{4})\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def numeric_date(match: re.Match[str]) -> _dt.date | None:
+    """The day a NUMERIC_PLACE_DATE match names (day first, as Vietnamese dates are), or None
+    when there is no such day."""
+    try:
+        return _dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
 
 
 def format_place_date(place: str, date: _dt.date | None, year: int, rule: DateFormat) -> str:

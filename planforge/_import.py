@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._dates import NUMERIC_PLACE_DATE
 from ._findings import Finding
 from ._i18n import _, ngettext
 from ._models import AuthorityType, ListStyle, Urgency
@@ -497,7 +498,7 @@ class _Importer:
         mottos = self.mottos()
         candidates = self.candidate_profiles()
         date_patterns = [_format_pattern(p.date.template, _DATE_FIELDS) for p in candidates]
-        date_patterns.append(_ANY_DATE)
+        date_patterns += [_ANY_DATE, NUMERIC_PLACE_DATE]
         head: dict[str, Any] = {"motto": [], "issuer_lines": [], "parent_lines": []}
         urgencies = {fold(u.value): u.value for u in Urgency} | {fold("HOẢ TỐC"): "HỎA TỐC"}
         segments: list[tuple[Segment, str]] = []  # (segment, side)
@@ -539,6 +540,16 @@ class _Importer:
                     )
                     continue
                 self.read_date(match, seg, head)
+                if match.re is NUMERIC_PLACE_DATE and "date" in head:
+                    self.note(
+                        _(
+                            "`{text}` writes the date in figures; read as {date}, and printed as "
+                            "the profile writes dates"
+                        ).format(text=text, date=head["date"]),
+                        seg.para.where,
+                        text,
+                        "date",
+                    )
                 self.place(seg)
                 continue
             if (

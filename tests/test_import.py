@@ -327,6 +327,39 @@ def test_check_fix_is_reformat_named_as_linters_name_it(
     assert _run("check", str(clerk)).exit_code == 0
 
 
+def _date_in_figures(source: Path, target: Path, figures: str) -> Path:
+    """*source* with its place-and-date line typed as a clerk may: `Thanh Hoá, <figures>`."""
+    doc = docx.Document(str(source))
+    cells = [c for t in doc.tables for r in t.rows for c in r.cells]
+    (para,) = {id(p): p for c in cells for p in c.paragraphs if ", ngày " in p.text}.values()
+    for run in para.runs[1:]:
+        run.text = ""
+    para.runs[0].text = para.text.split(",")[0] + ", " + figures
+    doc.save(str(target))
+    return target
+
+
+def test_a_date_in_figures_is_read_and_put_right(thanh_hoa_docx: Path, tmp_path: Path) -> None:
+    typed = _date_in_figures(thanh_hoa_docx, tmp_path / "so.docx", "03/3/2023")
+    check = _run("check", str(typed))
+    assert check.exit_code == 1
+    assert (
+        "`Thanh Hoá, 03/3/2023` writes the date in figures; the rule is "
+        "`Thanh Hoá, ngày 03 tháng 3 năm 2023`"
+    ) in check.stderr
+    assert "no place-and-date line" not in check.stderr
+    read = _run("import", str(typed), "-o", "-")
+    assert read.exit_code == 0, read.stderr
+    assert "date: 2023-03-03" in read.stdout
+    assert "writes the date in figures; read as 2023-03-03" in read.stdout
+    fixed = _run("reformat", str(typed), "-o", str(tmp_path / "fixed.docx"))
+    assert fixed.exit_code == 0, fixed.stderr
+    assert _run("check", str(tmp_path / "fixed.docx")).exit_code == 0
+    # a day that is not one is still named as the place-and-date line in figures
+    wrong = _date_in_figures(thanh_hoa_docx, tmp_path / "sai.docx", "31-02-2023")
+    assert "`Thanh Hoá, 31-02-2023` writes the date in figures" in _run("check", str(wrong)).stderr
+
+
 def test_reformat_keeps_an_existing_output(thanh_hoa_docx: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.docx"
     out.write_bytes(b"mine")

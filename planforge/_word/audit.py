@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._dates import describe_date_rule, format_place_date
+from .._dates import NUMERIC_PLACE_DATE, describe_date_rule, format_place_date, numeric_date
 from .._errors import TemplateError, UnreadableDocumentError
 from .._findings import Finding, Severity
 from .._i18n import N_, _, ngettext
@@ -619,6 +619,30 @@ class _Audit:
         rule = self.profile.date
         pattern = _date_pattern(rule.template)
         para = next((p for p in header if pattern.fullmatch(p.plain)), None)
+        in_figures = (
+            next(((p, m) for p in header if (m := NUMERIC_PLACE_DATE.fullmatch(p.plain))), None)
+            if para is None
+            else None  # looked for only where the rule's form is missing
+        )
+        if in_figures is not None:
+            written, figures = in_figures
+            when = numeric_date(figures)
+            expected = (
+                format_place_date(figures["place"], when, when.year, rule)
+                if when is not None
+                else rule.template.format(
+                    place=figures["place"], day="...", month="...", year=figures["year"]
+                )
+            )
+            self.add(
+                "date",
+                _("`{text}` writes the date in figures; the rule is `{expected}`").format(
+                    text=written.plain, expected=expected
+                ),
+                written.where,
+            )
+            self.check_style(written, "place_date")
+            return
         if para is None:
             example = rule.template.format(place=_("<place>"), day="...", month="...", year="...")
             self.add(
