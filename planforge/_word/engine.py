@@ -176,6 +176,18 @@ READS_NOTHING = N_(
 )
 
 
+def _undefined(message: str) -> str:
+    """Jinja's words for a missing variable (`'dict object' has no attribute 'summry'`) as a
+    template's author reads them."""
+    field = re.fullmatch(r"'[^']*' has no attribute '([^']*)'", message)
+    if field is not None:
+        return _("a field the plan does not have: `{name}`").format(name=field[1])
+    name = re.fullmatch(r"'([^']*)' is undefined", message)
+    if name is not None:
+        return _("a variable the plan does not provide: `{name}`").format(name=name[1])
+    return _("a variable the plan does not provide ({error})").format(error=message)
+
+
 class CompiledTemplate:
     """A .docx template ready to render plans; safe to share between threads."""
 
@@ -338,9 +350,9 @@ class CompiledTemplate:
         except jinja2.UndefinedError as exc:
             raise TemplateError(
                 _(
-                    "the template uses a variable the plan does not provide: {error} "
-                    "(planforge template check FILE lists every such problem)"
-                ).format(error=exc.message),
+                    "the template uses {what} (planforge template check FILE names where, and "
+                    "the fields there are)"
+                ).format(what=_undefined(exc.message or "")),
                 file=self.name,
             ) from exc
         except SecurityError as exc:
