@@ -791,22 +791,28 @@ def check_command(
     if output_format == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
-        console = _stderr()
-        for finding in findings:
-            colour = "red" if finding.severity == "error" else "yellow"
-            console.print(f"[{colour}]{_out(finding.describe())}[/]")
-        summary = _("{document}: {errors}, {warnings} under {profile} ({title})")
-        console.print(
-            summary.format(
-                document=_out(str(document), one_line=True),
-                errors=_errors_text(errors),
-                warnings=_warnings_text(len(findings) - errors),
-                profile=_out(chosen.name),
-                title=_out(chosen.title),
-            )
-        )
+        _print_audit(document, chosen, findings)
     if errors:
         raise click.exceptions.Exit(1)
+
+
+def _print_audit(document: Path, chosen: Profile, findings: list[Finding]) -> None:
+    """The findings of a document's audit, and the line that sums them up."""
+    console = _stderr()
+    for finding in findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        console.print(f"[{colour}]{_out(finding.describe())}[/]")
+    errors = sum(f.severity == "error" for f in findings)
+    summary = _("{document}: {errors}, {warnings} under {profile} ({title})")
+    console.print(
+        summary.format(
+            document=_out(str(document), one_line=True),
+            errors=_errors_text(errors),
+            warnings=_warnings_text(len(findings) - errors),
+            profile=_out(chosen.name),
+            title=_out(chosen.title),
+        )
+    )
 
 
 def _check_many(
@@ -840,19 +846,7 @@ def _check_many(
             }
         )
         if output_format == "text":
-            for finding in findings:
-                colour = "red" if finding.severity == "error" else "yellow"
-                console.print(f"[{colour}]{_out(finding.describe())}[/]")
-            summary = _("{document}: {errors}, {warnings} under {profile} ({title})")
-            console.print(
-                summary.format(
-                    document=_out(str(document), one_line=True),
-                    errors=_errors_text(errors),
-                    warnings=_warnings_text(len(findings) - errors),
-                    profile=_out(chosen.name),
-                    title=_out(chosen.title),
-                )
-            )
+            _print_audit(document, chosen, findings)
     if output_format == "json":
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
