@@ -196,6 +196,16 @@ class _Argument(_ShownHelp, click.Argument):
 class _Command(_ShownHelp, click.Command):
     """A command of planforge: the commands of `planforge` (its `command_class`) and their base."""
 
+    # the usage line's `[OPTIONS]`, in the language of the run (click sets it when the
+    # command is made, before any language is chosen)
+    @property
+    def options_metavar(self) -> str:
+        return _("[OPTIONS]")
+
+    @options_metavar.setter
+    def options_metavar(self, value: str | None) -> None:
+        pass
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         # click makes `--help` once, its help in the language of that first run: said again
         option = super().get_help_option(ctx)
@@ -208,6 +218,14 @@ class _Group(_Command, click.Group):
     """A group of planforge's commands, whose commands are `_Command`s."""
 
     command_class = _Command
+
+    @property
+    def subcommand_metavar(self) -> str:
+        return _("COMMAND [ARGS]...")
+
+    @subcommand_metavar.setter
+    def subcommand_metavar(self, value: str | None) -> None:
+        pass
 
 
 def _option(*decls: str, **attrs: Any) -> Callable[[Callable[..., T]], Callable[..., T]]:

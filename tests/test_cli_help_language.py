@@ -74,7 +74,7 @@ def test_check_help_in_vietnamese(env: dict[str, str | None], lang: tuple[str]) 
     result = planforge(*lang, "check", "--help", env=env)
     assert result.exit_code == 0, result.output
     shown = flat(result.stdout)
-    assert shown.startswith("Cách dùng: planforge check [OPTIONS] FILE.docx")
+    assert shown.startswith("Cách dùng: planforge check [TÙY CHỌN] FILE.docx")
     assert (
         "Kiểm tra thể thức các văn bản Word (tạo bằng planforge, Word hoặc LibreOffice) theo "
         "các quy tắc thể thức. Mã thoát: 0 không có lỗi, 1 có lỗi, 2 có tệp không đọc được."

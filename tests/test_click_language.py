@@ -104,7 +104,7 @@ def test_an_unknown_option_in_vietnamese() -> None:
     result = generate("--no-such-option", env=VIETNAMESE)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[:2] == [
-        "Cách dùng: generate-plan [OPTIONS] PLAN...",
+        "Cách dùng: generate-plan [TÙY CHỌN] PLAN...",
         "Hãy chạy 'generate-plan --help' để xem hướng dẫn.",
     ]
     assert "Lỗi: Không có tùy chọn '--no-such-option'." in result.stderr
@@ -141,7 +141,7 @@ def test_help_headings_in_vietnamese() -> None:
     result = planforge("--help", env=VIETNAMESE)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Cách dùng: planforge [OPTIONS] COMMAND [ARGS]...")
+    assert lines[0].startswith("Cách dùng: planforge [TÙY CHỌN] LỆNH [THAM SỐ]...")
     assert "Tùy chọn:" in lines and "Lệnh:" in lines
     result = generate("--help", env=VIETNAMESE)
     assert "[mặc định: 1; 1<=x<=64]" in " ".join(result.stdout.split())  # -j, --jobs
