@@ -386,10 +386,16 @@ def render_plans(
             ).format(first=first, second=second, name=twice[0] + ".docx"),
             file=folder,
         )
-    folder.mkdir(parents=True, exist_ok=True)
     pdf_folder = folder if pdf_outdir is None else Path(pdf_outdir)
-    if pdf:
-        _refuse_existing_pdfs(sources, pdf_folder, force)
+    if pdf and pdf_outdir is not None and not pdf_folder.is_dir():
+        raise OutputError(_("the folder for the PDFs does not exist"), file=pdf_folder)
+    if folder.is_dir():
+        _refuse_existing(sources, folder, ".docx", force)
+        if pdf:
+            _refuse_existing(sources, pdf_folder, ".pdf", force)
+    elif pdf and pdf_outdir is not None:
+        _refuse_existing(sources, pdf_folder, ".pdf", force)
+    folder.mkdir(parents=True, exist_ok=True)  # only now: a refused run makes nothing
     renderer = Renderer(template=template, profile=profile, check=check, limits=limits)
     report = RenderReport()
     labels: dict[Path, str] = {}
@@ -440,17 +446,31 @@ def render_plans(
     return report
 
 
-def _refuse_existing_pdfs(sources: list[PlanSource], folder: Path, force: bool) -> None:
-    """Before any work: the PDF folder is there, and no PDF would be replaced without *force*."""
-    if not folder.is_dir():
-        raise OutputError(_("the folder for the PDFs does not exist"), file=folder)
-    if not force:
-        for source in sources:
-            if source.error is None and (folder / f"{source.name}.pdf").exists():
-                raise OutputError(
-                    _("exists already; pass force=True to replace it"),
-                    file=folder / f"{source.name}.pdf",
-                )
+def _refuse_existing(sources: list[PlanSource], folder: Path, suffix: str, force: bool) -> None:
+    """Before any work: no document (*suffix* `.docx`) or PDF (`.pdf`) in *folder* would be
+    replaced without *force*; the first is named, and how many there are. (A file that appears
+    while the plans render is still refused, plan by plan, when it would be written.)"""
+    if force:
+        return
+    there = [
+        folder / f"{source.name}{suffix}"
+        for source in sources
+        if source.error is None and (folder / f"{source.name}{suffix}").exists()
+    ]
+    if len(there) == 1:
+        raise OutputError(_("exists already; pass force=True to replace it"), file=there[0])
+    if there:
+        more = len(there) - 1
+        raise OutputError(
+            ngettext(
+                "exists already, as does {count} more of the files this run would write; pass "
+                "force=True to replace them",
+                "exists already, as do {count} more of the files this run would write; pass "
+                "force=True to replace them",
+                more,
+            ).format(count=more),
+            file=there[0],
+        )
 
 
 def _sources(

@@ -102,10 +102,15 @@ def test_existing_outputs_are_kept_without_force(tmp_path: Path) -> None:
     out.mkdir()
     (out / "xã-1.docx").write_bytes(b"keep")
     code, err = run(communes(tmp_path, 2), "-o", out)
-    assert code == 1
+    assert code == 2  # refused before any work, as for one plan and for PDFs
     assert (out / "xã-1.docx").read_bytes() == b"keep"
-    assert (out / "xã-2.docx").is_file()
-    assert "exists already" in err
+    assert not (out / "xã-2.docx").exists()
+    assert "xã-1.docx: exists already; pass --force to replace it" in err
+    (out / "xã-2.docx").write_bytes(b"keep too")
+    code, err = run(communes(tmp_path, 3), "-o", out)
+    assert code == 2
+    assert "exists already, as does 1 more of the files this run would write" in err
+    assert not (out / "xã-3.docx").exists()
     assert run(communes(tmp_path, 2), "-o", out, "--force")[0] == 0
     assert (out / "xã-1.docx").read_bytes() != b"keep"
 
