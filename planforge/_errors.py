@@ -199,7 +199,8 @@ class PlanWarning(UserWarning):
         self.finding = finding
         self.message = finding.message
         self.field = finding.where
-        self.rule = finding.source
+        self.rule = finding.rule  # what is checked, as Finding.rule: `signature`, `date`, ...
+        self.source = finding.source  # the rule text it comes from
         text = f"{finding.where}: {finding.message}" if finding.where else finding.message
         super().__init__(f"{text} [{finding.source}]" if finding.source else text)
 

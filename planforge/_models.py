@@ -200,8 +200,18 @@ class _BuiltFromPython(_ModelMeta):
             raise _input_error(exc, cls.__name__) from exc
 
 
-class _Model(BaseModel, metaclass=_BuiltFromPython):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+_CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+if TYPE_CHECKING:
+    # what type checkers see: a pydantic model, whose fields are its constructor's signature
+    # (through the metaclass above, every model would be built from `**kwargs: Any`)
+    class _Model(BaseModel):
+        model_config = _CONFIG
+
+else:
+
+    class _Model(BaseModel, metaclass=_BuiltFromPython):
+        model_config = _CONFIG
 
 
 def _input_error(exc: ValidationError, model: str) -> PlanInputError:

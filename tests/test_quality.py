@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +51,24 @@ def test_mypy_strict() -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_type_checkers_see_the_fields_of_the_models(tmp_path: Path) -> None:
+    # a user's code checked with mypy --strict: a model built with a wrong field is caught
+    user = tmp_path / "user.py"
+    user.write_text(
+        "from planforge import Issuer, Plan\n"
+        "Issuer(name='SỞ Y TẾ', kind='state', abbreviation='SYT', bogus=1)\n"
+        "Plan()\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        # without planforge's own configuration (its pydantic plugin): as a user runs it
+        [*_tool("mypy"), "--strict", "--config-file", os.devnull, str(user)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert 'Unexpected keyword argument "bogus" for "Issuer"' in result.stdout, result.stdout
+    assert 'Missing named argument "issuers" for "Plan"' in result.stdout, result.stdout

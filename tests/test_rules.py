@@ -86,8 +86,9 @@ def test_thanh_hoa_gets_one_warning_about_t_m_before_a_ban(thanh_hoa: Plan) -> N
     assert "kept as written" in finding.message
     assert finding.source.startswith("HD36")
     warning = PlanWarning(finding)
-    assert warning.field == finding.where and warning.rule == finding.source
-    assert str(warning) == f"{warning.field}: {warning.message} [{warning.rule}]"
+    assert warning.field == finding.where and warning.rule == finding.rule == "signature"
+    assert warning.source == finding.source
+    assert str(warning) == f"{warning.field}: {warning.message} [{warning.source}]"
 
 
 def test_phu_yen_gets_no_warning(phu_yen: Plan) -> None:
