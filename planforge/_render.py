@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._context import build_context
-from ._errors import PlanWarning, TemplateError
+from ._errors import OutputError, PlanWarning, TemplateError
 from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._i18n import _
@@ -123,7 +123,8 @@ class Renderer:
     ) -> RenderResult:
         """Render *plan* into the file *output*, atomically; an existing file is kept unless
         *force*, a missing folder is an error unless *parents*. Issues no warnings: the
-        findings are in the result."""
+        findings are in the result. *output* ends in `.docx` (its PDF: `render_pdf_to`)."""
+        _refuse_suffix(output, ".docx")
         if Path(output).exists() and not force:
             write_atomic(output, b"", force=False)  # raises: fail before the work, not after
         result = self.render_result(plan)
@@ -134,11 +135,13 @@ class Renderer:
         self, plan: Plan, output: str | Path, *, force: bool = False, parents: bool = False
     ) -> RenderResult:
         """Render *plan* and write only its PDF to *output* (through LibreOffice); the .docx
-        is made in a temporary folder and removed. Same rules as `render_to`."""
+        is made in a temporary folder and removed. Same rules as `render_to`; *output* ends in
+        `.pdf`."""
         import tempfile
 
         from ._pdf import convert_to_pdf
 
+        _refuse_suffix(output, ".pdf")
         target = Path(output)
         if target.exists() and not force:
             write_atomic(target, b"", force=False)  # raises: fail before the work, not after
@@ -155,6 +158,24 @@ class Renderer:
         result = self.render_result(plan)
         issue_warnings(result.all_findings(), stacklevel=stacklevel)
         return result.document
+
+
+def _refuse_suffix(output: str | Path, suffix: str) -> None:
+    """A file named for another format is refused: its bytes would not be what its name says."""
+    found = Path(output).suffix.lower()
+    if found == suffix:
+        return
+    if suffix == ".docx" and found == ".pdf":
+        message = _("is named .pdf, and a document is a .docx: for its PDF, use render_pdf_to")
+    elif suffix == ".pdf" and found == ".docx":
+        message = _(
+            "is named .docx, and render_pdf_to writes a PDF: for the document, use render_to"
+        )
+    else:
+        message = _("must be named {suffix} (what is written there is a {suffix} file)").format(
+            suffix=suffix
+        )
+    raise OutputError(message, file=output)
 
 
 def read_template(path: str | Path) -> bytes:

@@ -519,3 +519,22 @@ def test_two_plans_for_one_document_are_named_and_nothing_is_made(tmp_path: Path
         caught.value
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("x.pdf", "is named .pdf, and a document is a .docx: for its PDF, use render_pdf_to"),
+        ("x.doc", "must be named .docx"),
+        ("x", "must be named .docx"),
+    ],
+)
+def test_a_document_is_written_only_under_a_docx_name(
+    tmp_path: Path, phu_yen: Plan, name: str, said: str
+) -> None:
+    # bytes of a .docx under another name would open as a broken file
+    with pytest.raises(planforge.OutputError, match=said):
+        planforge.render_plan(phu_yen, tmp_path / name)
+    with pytest.raises(planforge.OutputError, match="is named .docx, and render_pdf_to writes"):
+        Renderer().render_pdf_to(phu_yen, tmp_path / "x.docx")
+    assert list(tmp_path.iterdir()) == []
