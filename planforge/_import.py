@@ -1736,7 +1736,7 @@ def import_with_reading(
 
     from ._errors import DocumentError
     from ._files import read_word_file
-    from ._models import Plan
+    from ._models import Plan, validate_raw
     from ._word.isolation import Limits, run_limited
 
     data, read_name = read_word_file(source, error=DocumentError)
@@ -1749,7 +1749,7 @@ def import_with_reading(
         what=_("reading the document"),
     )
     try:
-        plan = Plan.model_validate(reading.data)
+        plan = validate_raw(Plan, reading.data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         path = ".".join(str(k) for k in first["loc"])

@@ -21,7 +21,7 @@ from ._errors import PlanInputError, PlanWarning, Problem, ProfileError
 from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._i18n import N_, _, ngettext
-from ._models import PROFILE_SUFFIXES, AuthorityType, Plan, line_fields
+from ._models import PROFILE_SUFFIXES, AuthorityType, Plan, line_fields, validate_raw
 from ._profiles import Profile, builtin_profiles, default_profile, load_profile
 from ._text import (
     forbidden_input_chars,
@@ -316,7 +316,7 @@ def plan_from_data(
     lines = lines or {}
     data, refused = _read_printed_authorities(data, file, lines)
     try:
-        plan = Plan.model_validate(data)
+        plan = validate_raw(Plan, data)
     except ValidationError as exc:
         problems = refused + [
             p

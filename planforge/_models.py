@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -201,6 +201,7 @@ class _BuiltFromPython(_ModelMeta):
 
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+_M = TypeVar("_M", bound=BaseModel)
 
 if TYPE_CHECKING:
     # what type checkers see: a pydantic model, whose fields are its constructor's signature
@@ -212,6 +213,28 @@ else:
 
     class _Model(BaseModel, metaclass=_BuiltFromPython):
         model_config = _CONFIG
+
+        # from data too (a web form's JSON): planforge's error, as when built from Python;
+        # `parse_plan` says the same with friendlier words and the lines of a file
+        @classmethod
+        def model_validate(cls, obj, **options):
+            try:
+                return super().model_validate(obj, **options)
+            except ValidationError as exc:
+                raise _input_error(exc, cls.__name__) from exc
+
+        @classmethod
+        def model_validate_json(cls, json_data, **options):
+            try:
+                return super().model_validate_json(json_data, **options)
+            except ValidationError as exc:
+                raise _input_error(exc, cls.__name__) from exc
+
+
+def validate_raw(model: type[_M], data: Any) -> _M:
+    """*data* validated as *model*, raising pydantic's ValidationError: for the readers that
+    turn its errors into their own messages (with lines, and friendlier words)."""
+    return model.__pydantic_validator__.validate_python(data)  # type: ignore[no-any-return]
 
 
 def _input_error(exc: ValidationError, model: str) -> PlanInputError:

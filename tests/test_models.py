@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import unicodedata
 from typing import Any
 
@@ -510,9 +511,10 @@ def test_a_draft_gives_the_year_alone() -> None:
 def test_neither_date_nor_year_is_refused() -> None:
     data = plan_data()
     del data["date"]
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(PlanInputError) as info:
         Plan.model_validate(data)
-    [error] = info.value.errors()
+    assert isinstance(info.value.__cause__, ValidationError)
+    [error] = info.value.__cause__.errors()
     assert error["loc"] == ("date",)
     assert "`year` alone for a draft" in error["msg"]
     assert list(problems(data)) == ["date"]
@@ -610,3 +612,16 @@ def test_building_a_model_with_bad_values_raises_planforges_error_with_the_field
     with pytest.raises(PlanInputError) as nested:
         SignatureBlock(signer="A", authority=[{"type": "nobody", "of": "X"}])
     assert nested.value.field.startswith("authority[0].type")
+
+
+def test_a_model_validated_from_data_raises_planforges_error() -> None:
+    # a web backend's path: form data or JSON straight into the models
+    data = plan_data()
+    with pytest.raises(PlanInputError) as caught:
+        Plan.model_validate({**data, "place": None})
+    assert caught.value.problems[0].field == "place"
+    assert isinstance(caught.value.__cause__, ValidationError)
+    with pytest.raises(PlanInputError) as caught:
+        Plan.model_validate_json(json.dumps({**data, "date": "04/03/2025"}))
+    assert caught.value.problems[0].field == "date"
+    assert Plan.model_validate(data) == plan_from_data(data)

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
-from pydantic import ValidationError as ModelError
 
-from planforge import AuthorityType, Plan
+from planforge import AuthorityType, Plan, PlanInputError
 from planforge._profiles import builtin_profiles, load_profile
 from planforge._reference import authority_rows, plan_field_rows, plan_reference, write_docs
 from planforge._schema import (
@@ -54,7 +53,7 @@ def profile_errors(data: Any) -> list[str]:
 def model_accepts(data: Any) -> bool:
     try:
         Plan.model_validate(data)
-    except ModelError:
+    except PlanInputError:
         return False
     return True
 
