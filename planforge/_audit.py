@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import TemplateError
+from ._errors import UnreadableDocumentError
 from ._files import read_word_file
 from ._findings import Finding
 from ._i18n import _
@@ -27,7 +27,8 @@ def audit_docx(
 
     Without a profile, the document's own header picks one: its motto tells the kind of
     document (state, Party) and its date which rules were in force (a draft: today's).
-    Raises TemplateError (exit status 2) for a file that is not a readable Word document. The
+    Raises UnreadableDocumentError (a TemplateError, exit status 2) for a file that is missing
+    or not a readable Word document. The
     document is read in a child process under *limits* (default: `Limits()`).
     """
     return audit_report(document, profile=profile, limits=limits)[1]
@@ -44,7 +45,7 @@ def audit_report(
     from ._word.audit import audit_with_profile
     from ._word.isolation import Limits, run_limited
 
-    data, name = read_word_file(document, error=TemplateError)
+    data, name = read_word_file(document, error=UnreadableDocumentError)
     chosen = resolve_profile(profile)
     # a document from anyone is read in a child process, under the same limits as a template
     return run_limited(

@@ -60,7 +60,7 @@ class PlanSource:
 class RenderReport:
     """What a bulk render did."""
 
-    rendered: list[Path] = field(default_factory=list)
+    rendered: list[Path] = field(default_factory=list)  # in the order the plans were given
     failed: list[tuple[str, str]] = field(default_factory=list)  # (plan, message)
     findings: list[tuple[str, Finding]] = field(default_factory=list)  # (plan, plan check)
     audit: list[tuple[str, Finding]] = field(default_factory=list)  # (plan, audit finding)
@@ -440,8 +440,13 @@ def render_plans(
                 else:
                     label = labels.get(result.source, str(result.source))
                     report.pdf_failed.append((label, result.error or _("not converted")))
-            order = {path.stem: n for n, path in enumerate(report.rendered)}
-            report.pdfs.sort(key=lambda p: order.get(p.stem, len(order)))
+    # in the order the plans were given, whichever process ended first
+    order = {source.name: n for n, source in enumerate(sources)}
+    at = {source.label: n for n, source in enumerate(sources)}
+    report.rendered.sort(key=lambda path: order.get(path.stem, len(order)))
+    report.pdfs.sort(key=lambda path: order.get(path.stem, len(order)))
+    report.failed.sort(key=lambda failure: at.get(failure[0], len(at)))
+    report.pdf_failed.sort(key=lambda failure: at.get(failure[0], len(at)))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -487,8 +492,15 @@ def _sources(
             yield PlanSource(f"plan-{n:04}", _("plan {number}").format(number=n), plan=item)
         elif isinstance(item, tuple):
             yield PlanSource(_safe(item[0]), item[0], plan=item[1])
-        else:
+        elif isinstance(item, (str, Path)):
             yield from collect_sources([item])
+        else:  # a dict of form data, ...: reported as that plan's failure, the others go on
+            label = _("plan {number}").format(number=n)
+            error = _(
+                "expected a planforge.Plan, a plan file or a folder, not a {kind}: make a plan "
+                "with parse_plan(data)"
+            ).format(kind=type(item).__name__)
+            yield PlanSource(f"plan-{n:04}", label, error=error)
 
 
 def _warm_default_templates() -> None:

@@ -99,7 +99,7 @@ def convert_to_pdf(
             file=target,
         )
     if not target.is_dir():
-        raise OutputError(_("the output folder does not exist"), file=target)
+        raise OutputError(_("the output folder does not exist; create it first"), file=target)
     results = [target / f"{p.stem}.pdf" for p in sources]
     existing = [r for r in results if r.exists()]
     if existing and not force:
@@ -348,7 +348,9 @@ class PdfConverters:
     ) -> None:
         self.outdir = Path(outdir)
         if not self.outdir.is_dir():
-            raise OutputError(_("the output folder does not exist"), file=self.outdir)
+            raise OutputError(
+                _("the output folder does not exist; create it first"), file=self.outdir
+            )
         self.soffice = _soffice()
         self.jobs = max(1, jobs)
         self.force = force

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._context import build_context
-from ._errors import OutputError, PlanWarning, TemplateError
+from ._errors import OutputError, PlanInputError, PlanWarning, Problem, TemplateError
 from ._files import InputFileError, read_input
 from ._findings import Finding
-from ._i18n import _
+from ._i18n import N_, _
 from ._models import Plan
 from ._output import write_atomic
 from ._profiles import Profile, resolve_profile
@@ -87,6 +87,8 @@ class Renderer:
         *check*). Raises PlanInputError when a check finds an error (nothing is rendered)."""
         from ._word.render import check_rendered, render_package
 
+        if not isinstance(plan, Plan):
+            raise PlanInputError([Problem(_(_NOT_A_PLAN).format(kind=type(plan).__name__))])
         chosen = self.profile_for(plan)
         findings = plan_findings(plan, chosen)
         raise_for_errors(findings, plan)
@@ -158,6 +160,12 @@ class Renderer:
         result = self.render_result(plan)
         issue_warnings(result.all_findings(), stacklevel=stacklevel)
         return result.document
+
+
+#: What a function that renders a Plan says of anything else (a dict of form data, ...).
+_NOT_A_PLAN = N_(
+    "expected a planforge.Plan, not a {kind}: make one with parse_plan(data) or load_plan(path)"
+)
 
 
 def _refuse_suffix(output: str | Path, suffix: str) -> None:

@@ -539,3 +539,20 @@ def test_a_document_is_written_only_under_a_docx_name(
     with pytest.raises(planforge.OutputError, match=r"is named \.docx, and render_pdf_to writes"):
         Renderer().render_pdf_to(phu_yen, tmp_path / "x.docx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_lists_plans_in_the_order_given(tmp_path: Path, phu_yen: Plan) -> None:
+    plans = [(f"p{n}", phu_yen) for n in range(8)]
+    report = render_plans([*plans[:3], {"place": "Huế"}, *plans[3:]], tmp_path, jobs=2)  # type: ignore[list-item]
+    assert [p.stem for p in report.rendered] == [f"p{n}" for n in range(8)]
+    ((label, error),) = report.failed  # a dict is that plan's failure, not an AttributeError
+    assert label == "plan 4" and "expected a planforge.Plan, a plan file or a folder" in error
+
+
+def test_what_is_not_a_plan_or_a_document_is_said_in_planforges_errors(tmp_path: Path) -> None:
+    with pytest.raises(planforge.PlanInputError, match=r"make one with parse_plan\(data\)"):
+        planforge.render_plan({"place": "Huế"})  # type: ignore[arg-type]
+    with pytest.raises(planforge.UnreadableDocumentError, match="cannot read"):
+        planforge.audit_docx(tmp_path / "none.docx")
+    with pytest.raises(planforge.OutputError, match="create it first"):
+        planforge.convert_to_pdf([EXAMPLES / "phu-yen-2022.yaml"], tmp_path / "none")
