@@ -41,6 +41,7 @@ def plan_findings(plan: Plan, profile: Profile) -> list[Finding]:
     """Every finding for *plan* under the resolved *profile*."""
     return [
         *_kind_findings(plan, profile),
+        *_parent_findings(plan),
         *_period_findings(plan, profile),
         *_reorganisation_findings(plan, profile),
         *_number_findings(plan, profile),
@@ -64,6 +65,27 @@ def raise_for_errors(findings: list[Finding], plan: Plan) -> None:
 
 def _warning(rule: str, message: str, where: str, source: str) -> Finding:
     return Finding(rule, "warning", message, source, where)
+
+
+def _parent_findings(plan: Plan) -> list[Finding]:
+    """A joint plan prints one parent body over its issuers, when they all share it: a parent
+    given to some issuers only, or different ones, is not printed, which the plan must say."""
+    parents = {issuer.parent for issuer in plan.issuers}
+    if len(plan.issuers) < 2 or len(parents) == 1:
+        return []
+    return [
+        _warning(
+            "issuer",
+            _(
+                "not printed: a joint plan shows a parent body once, over all its issuers, "
+                "only when every issuer has the same one; give it to each issuer, or to none"
+            ),
+            f"issuers[{n}].parent",
+            "",
+        )
+        for n, issuer in enumerate(plan.issuers)
+        if issuer.parent is not None
+    ]
 
 
 def _kind_findings(plan: Plan, profile: Profile) -> list[Finding]:

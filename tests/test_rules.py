@@ -387,3 +387,19 @@ def test_numbers_of_party_documents_run_through_a_term_not_a_year() -> None:
         source = load_profile(name).checks.source_number
         assert "nhiệm kỳ" in source
         assert "theo năm" not in source
+
+
+def test_a_parent_body_a_joint_plan_cannot_print_is_warned_of(phu_yen: Plan) -> None:
+    plan = phu_yen
+    issuers = [
+        plan.issuers[0].model_copy(update={"parent": "TỈNH ỦY PHÚ YÊN"}),
+        *plan.issuers[1:],
+    ]
+    alone = plan.model_copy(update={"issuers": issuers})
+    found = [f for f in check_plan(alone) if f.where == "issuers[0].parent"]
+    assert [f.severity for f in found] == ["warning"]
+    assert "not printed: a joint plan shows a parent body once" in found[0].message
+    shared = plan.model_copy(
+        update={"issuers": [i.model_copy(update={"parent": "TỈNH ỦY"}) for i in plan.issuers]}
+    )
+    assert not [f for f in check_plan(shared) if f.where.endswith(".parent")]
