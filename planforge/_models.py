@@ -6,7 +6,8 @@ import datetime as _dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
@@ -194,10 +195,17 @@ class _BuiltFromPython(_ModelMeta):
     models too, whose errors must stay pydantic's to carry their whole path.)"""
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        try:
+        with _input_errors(cls.__name__):
             return super().__call__(*args, **kwargs)
-        except ValidationError as exc:
-            raise _input_error(exc, cls.__name__) from exc
+
+
+@contextmanager
+def _input_errors(model: str) -> Iterator[None]:
+    """pydantic's ValidationError inside, as planforge's PlanInputError (it as the cause)."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise _input_error(exc, model) from exc
 
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
@@ -218,17 +226,13 @@ else:
         # `parse_plan` says the same with friendlier words and the lines of a file
         @classmethod
         def model_validate(cls, obj, **options):
-            try:
+            with _input_errors(cls.__name__):
                 return super().model_validate(obj, **options)
-            except ValidationError as exc:
-                raise _input_error(exc, cls.__name__) from exc
 
         @classmethod
         def model_validate_json(cls, json_data, **options):
-            try:
+            with _input_errors(cls.__name__):
                 return super().model_validate_json(json_data, **options)
-            except ValidationError as exc:
-                raise _input_error(exc, cls.__name__) from exc
 
 
 def validate_raw(model: type[_M], data: Any) -> _M:
