@@ -26,6 +26,7 @@ from ._findings import Finding
 from ._i18n import _, current_language, decimal, ngettext, set_language
 from ._loading import MAX_PLAN_BYTES, load_plan, parse_plan_file, plan_from_data
 from ._models import Plan
+from ._output import refuse_existing
 from ._pdf import PdfConverters
 from ._profiles import Profile
 from ._render import Renderer
@@ -389,12 +390,10 @@ def render_plans(
     pdf_folder = folder if pdf_outdir is None else Path(pdf_outdir)
     if pdf and pdf_outdir is not None and not pdf_folder.is_dir():
         raise OutputError(_("the folder for the PDFs does not exist"), file=pdf_folder)
-    if folder.is_dir():
-        _refuse_existing(sources, folder, ".docx", force)
-        if pdf:
-            _refuse_existing(sources, pdf_folder, ".pdf", force)
-    elif pdf and pdf_outdir is not None:
-        _refuse_existing(sources, pdf_folder, ".pdf", force)
+    named = [source.name for source in sources if source.error is None]
+    refuse_existing([folder / f"{name}.docx" for name in named], force=force)
+    if pdf:
+        refuse_existing([pdf_folder / f"{name}.pdf" for name in named], force=force)
     folder.mkdir(parents=True, exist_ok=True)  # only now: a refused run makes nothing
     renderer = Renderer(template=template, profile=profile, check=check, limits=limits)
     report = RenderReport()
@@ -449,33 +448,6 @@ def render_plans(
     report.pdf_failed.sort(key=lambda failure: at.get(failure[0], len(at)))
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _refuse_existing(sources: list[PlanSource], folder: Path, suffix: str, force: bool) -> None:
-    """Before any work: no document (*suffix* `.docx`) or PDF (`.pdf`) in *folder* would be
-    replaced without *force*; the first is named, and how many there are. (A file that appears
-    while the plans render is still refused, plan by plan, when it would be written.)"""
-    if force:
-        return
-    there = [
-        folder / f"{source.name}{suffix}"
-        for source in sources
-        if source.error is None and (folder / f"{source.name}{suffix}").exists()
-    ]
-    if len(there) == 1:
-        raise OutputError(_("exists already; pass force=True to replace it"), file=there[0])
-    if there:
-        more = len(there) - 1
-        raise OutputError(
-            ngettext(
-                "exists already, as does {count} more of the files this run would write; pass "
-                "force=True to replace them",
-                "exists already, as do {count} more of the files this run would write; pass "
-                "force=True to replace them",
-                more,
-            ).format(count=more),
-            file=there[0],
-        )
 
 
 def _sources(

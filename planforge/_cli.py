@@ -34,7 +34,7 @@ from ._findings import Finding
 from ._i18n import N_, _, ngettext, using_language
 from ._loading import load_plan
 from ._models import Plan
-from ._output import write_atomic
+from ._output import refuse_existing, write_atomic
 from ._pdf import convert_to_pdf
 from ._preview import preview_pages
 from ._profiles import Profile, builtin_profiles, load_profile, resolve_profile
@@ -609,15 +609,9 @@ def _write_outputs(
         report(renderer.render_to(plan, target, force=force, parents=parents))
         return [target]
     pdf_target = target.with_suffix(".pdf")
-    _refuse_existing([target, pdf_target], force)  # before any work, so nothing is half done
+    refuse_existing([target, pdf_target], force=force)  # before any work: nothing half done
     report(renderer.render_to(plan, target, force=force, parents=parents))
     return [target, *convert_to_pdf([target], target.parent, force=force)]
-
-
-def _refuse_existing(paths: list[Path], force: bool) -> None:
-    for path in paths:
-        if path.exists() and not force:
-            raise OutputError(_("exists already; pass force=True to replace it"), file=path)
 
 
 @click.command(
@@ -965,13 +959,8 @@ def import_command(
     )
     with _reported(debug):
         # (a plan file given for the document would be its own target: reading it says why)
-        if (
-            target is not None
-            and target.exists()
-            and not force
-            and target.resolve() != document.resolve()
-        ):
-            write_atomic(target, b"", force=False)  # raises: fail before the work
+        if target is not None and target.resolve() != document.resolve():
+            refuse_existing([target], force=force)  # before the work
         plan, reading = import_with_reading(document, profile=profile)
         header = _(
             "Read from {document} by planforge import (profile {profile}).\n"

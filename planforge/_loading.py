@@ -32,7 +32,7 @@ from ._text import (
     remove_forbidden_input_chars,
     remove_forbidden_xml_chars,
 )
-from ._yaml import USES_LIBYAML, PlanLoader
+from ._yaml import USES_LIBYAML, PlanLoader, key_of, keys_twice
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
 _JSON_SUFFIXES = {".json"}
@@ -881,43 +881,18 @@ def _parse_yaml(text: str, file: Path) -> tuple[Any, dict[PathKey, int]]:
     if node is None:
         raise PlanInputError([Problem(_(_EMPTY))], file=file)
     lines: dict[PathKey, int] = {}
-    twice = _record_lines(node, lines)
+    twice, pieces = _read_nodes(node, lines)
     if twice:
         raise PlanInputError(twice, file=file)
-    for finding in _split_at_commas(node):
+    for finding in pieces:
         warnings.warn(PlanWarning(finding), stacklevel=5)  # at the caller of load_plan
     return data, lines
 
 
-def _split_at_commas(root: yaml.Node) -> list[Finding]:
-    """A warning for each item of a `[ ... ]` list followed by items that look like its rest:
-    in `[Các sở, ban, ngành]` YAML reads three items, where Vietnamese reads one. An item
-    written without quotes that starts with a lower-case letter, after another, is such a
-    piece (items, recipients and units start with a capital)."""
-    found: list[tuple[int, Finding]] = []
-    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
-    seen: set[int] = set()
-    while stack:
-        node, path = stack.pop()
-        if id(node) in seen or len(path) > MAX_DEPTH:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-                stack.append((value_node, (*path, key)))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, (*path, n)) for n, child in enumerate(node.value))
-            # (the lines of one text, `summary: [thực hiện ..., giữa ...]`, may go on in
-            # lower case: only lists of items are looked at)
-            if node.flow_style and not (path and path[-1] in line_fields()):
-                found.extend(_pieces(node, path))
-    return [finding for _line, finding in sorted(found, key=lambda pair: pair[0])]
-
-
 def _pieces(node: yaml.SequenceNode, path: PathKey) -> list[tuple[int, Finding]]:
-    """_split_at_commas for one `[ ... ]` list: a warning (and its line) for each item
-    followed by pieces."""
+    """The warnings (each with its line) for one `[ ... ]` list: an item followed by pieces of
+    it, items written without quotes that start in lower case (items, recipients and units
+    start with a capital)."""
     found: list[tuple[int, Finding]] = []
     items = node.value
     n = 1
@@ -1187,13 +1162,15 @@ def _check_events(text: str, file: Path) -> None:
         loader.dispose()
 
 
-def _record_lines(root: yaml.Node, lines: dict[PathKey, int]) -> list[Problem]:
-    """The line of every field path, and a problem for each field given twice in one mapping
-    (YAML allows a key once; PyYAML would keep the last silently); iterative, and each node
-    once (aliases may form cycles)."""
+def _read_nodes(root: yaml.Node, lines: dict[PathKey, int]) -> tuple[list[Problem], list[Finding]]:
+    """In one walk of the nodes (iterative, each node once: aliases may form cycles): the
+    line of every field path; a problem for each field given twice in one mapping; and a
+    warning for each item of a `[ ... ]` list followed by items that look like its rest (in
+    `[Các sở, ban, ngành]` YAML reads three items, where Vietnamese reads one)."""
     stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
     seen: set[int] = set()
     twice: list[Problem] = []
+    pieces: list[tuple[int, Finding]] = []
     while stack:
         node, path = stack.pop()
         lines.setdefault(path, node.start_mark.line + 1)
@@ -1201,27 +1178,22 @@ def _record_lines(root: yaml.Node, lines: dict[PathKey, int]) -> list[Problem]:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            first_at: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            for key_node, message in keys_twice(node):
                 line = key_node.start_mark.line + 1
-                if key in first_at and key != "<<":  # `<<` merges: each may be given
-                    twice.append(
-                        Problem(
-                            _(
-                                "`{key}` is given twice (lines {first} and {second}); YAML "
-                                "keeps only the last: keep one"
-                            ).format(key=key, first=first_at[key], second=line),
-                            field=field_path((*path, key)),
-                            line=line,
-                        )
-                    )
-                first_at.setdefault(key, line)
-                lines[(*path, key)] = line
+                field = field_path((*path, key_of(key_node)))
+                twice.append(Problem(message, field=field, line=line))
+            for key_node, value_node in node.value:
+                key = key_of(key_node)
+                lines[(*path, key)] = key_node.start_mark.line + 1
                 stack.append((value_node, (*path, key)))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((child, (*path, n)) for n, child in enumerate(node.value))
-    return sorted(twice, key=lambda problem: problem.line or 0)
+            # (the lines of one text, `summary: [thực hiện ..., giữa ...]`, may go on in
+            # lower case: only lists of items are looked at)
+            if node.flow_style and not (path and path[-1] in line_fields()):
+                pieces.extend(_pieces(node, path))
+    by_line = [finding for _line, finding in sorted(pieces, key=lambda pair: pair[0])]
+    return sorted(twice, key=lambda problem: problem.line or 0), by_line
 
 
 def _check_shape(data: Any, file: Path, lines: Mapping[PathKey, int]) -> None:

@@ -5,18 +5,42 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ._errors import OutputError
-from ._i18n import _
+from ._i18n import _, ngettext
 
-__all__ = ["write_atomic"]
+__all__ = ["refuse_existing", "write_atomic"]
 
 
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def refuse_existing(paths: Iterable[Path], *, force: bool) -> None:
+    """Before any work: none of *paths* is there, unless *force*; the first one there is
+    named, and how many more. (A file that appears during the work is still refused by
+    write_atomic.)"""
+    if force:
+        return
+    there = [path for path in paths if path.exists()]
+    if len(there) == 1:
+        raise OutputError(_("exists already; pass force=True to replace it"), file=there[0])
+    if there:
+        more = len(there) - 1
+        raise OutputError(
+            ngettext(
+                "exists already, as does {count} more of the files this run would write; pass "
+                "force=True to replace them",
+                "exists already, as do {count} more of the files this run would write; pass "
+                "force=True to replace them",
+                more,
+            ).format(count=more),
+            file=there[0],
+        )
 
 
 def write_atomic(
@@ -47,8 +71,7 @@ def write_atomic(
             ) from exc
     if target.is_dir():
         raise OutputError(_("is a folder; give a file name"), file=target)
-    if target.exists() and not force:
-        raise OutputError(_("exists already; pass force=True to replace it"), file=target)
+    refuse_existing([target], force=force)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp", dir=folder)
     except OSError as exc:

@@ -12,7 +12,7 @@ from ._files import read_word_file
 from ._findings import Finding
 from ._i18n import _
 from ._import import import_with_reading
-from ._output import write_atomic
+from ._output import refuse_existing, write_atomic
 from ._profiles import Profile, load_profile, resolve_profile
 
 if TYPE_CHECKING:
@@ -81,8 +81,8 @@ def reformat_docx(
             ),
             file=output,
         )
-    if output is not None and Path(output).exists() and not force:
-        write_atomic(output, b"", force=False)  # raises: fail before the work, not after
+    if output is not None:
+        refuse_existing([Path(output)], force=force)  # before the work, not after
     # read once here, so that what is imported is what is audited
     data, name = read_word_file(source, error=DocumentError)
     given = resolve_profile(profile)

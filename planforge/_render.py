@@ -12,7 +12,7 @@ from ._files import InputFileError, read_input
 from ._findings import Finding
 from ._i18n import N_, _
 from ._models import Plan
-from ._output import write_atomic
+from ._output import refuse_existing, write_atomic
 from ._profiles import Profile, resolve_profile
 from ._rules import plan_findings, raise_for_errors
 from ._word.isolation import Limits, TemplateWorker
@@ -127,8 +127,7 @@ class Renderer:
         *force*, a missing folder is an error unless *parents*. Issues no warnings: the
         findings are in the result. *output* ends in `.docx` (its PDF: `render_pdf_to`)."""
         _refuse_suffix(output, ".docx")
-        if Path(output).exists() and not force:
-            write_atomic(output, b"", force=False)  # raises: fail before the work, not after
+        refuse_existing([Path(output)], force=force)  # before the work, not after
         result = self.render_result(plan)
         write_atomic(output, result.document, force=force, parents=parents)
         return result
@@ -145,8 +144,7 @@ class Renderer:
 
         _refuse_suffix(output, ".pdf")
         target = Path(output)
-        if target.exists() and not force:
-            write_atomic(target, b"", force=False)  # raises: fail before the work, not after
+        refuse_existing([target], force=force)  # before the work, not after
         result = self.render_result(plan)
         with tempfile.TemporaryDirectory(prefix="planforge-") as tmp:
             docx = Path(tmp) / f"{target.stem or 'plan'}.docx"

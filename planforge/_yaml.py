@@ -9,7 +9,7 @@ import yaml
 
 from ._i18n import _
 
-__all__ = ["USES_LIBYAML", "PlanLoader", "load_yaml"]
+__all__ = ["USES_LIBYAML", "PlanLoader", "key_of", "keys_twice", "load_yaml"]
 
 # libyaml's parser when PyYAML has it (ten times faster in bulk); the resolvers and
 # constructors below are Python either way, so both read the same values
@@ -83,6 +83,28 @@ def load_yaml(text: str) -> Any:
         loader.dispose()
 
 
+def key_of(key_node: yaml.Node) -> str:
+    """A mapping key as a field name (a key that is itself a collection, as its text)."""
+    return str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+
+
+def keys_twice(node: yaml.MappingNode) -> list[tuple[yaml.Node, str]]:
+    """Each key *node* gives again (YAML allows a key once; PyYAML alone would keep the last
+    silently), and what to say of it; `<<` merges may be given more than once."""
+    first_at: dict[str, int] = {}
+    found = []
+    for key_node, _value in node.value:
+        key, line = key_of(key_node), key_node.start_mark.line + 1
+        if key in first_at and key != "<<":
+            message = _(
+                "`{key}` is given twice (lines {first} and {second}); YAML keeps only the "
+                "last: keep one"
+            ).format(key=key, first=first_at[key], second=line)
+            found.append((key_node, message))
+        first_at.setdefault(key, line)
+    return found
+
+
 def _refuse_keys_twice(root: yaml.Node) -> None:
     stack, seen = [root], set()
     while stack:
@@ -91,18 +113,10 @@ def _refuse_keys_twice(root: yaml.Node) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            first_at: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key, line = str(key_node.value), key_node.start_mark.line + 1
-                if key in first_at and key != "<<":
-                    raise yaml.constructor.ConstructorError(
-                        problem=_(
-                            "`{key}` is given twice (lines {first} and {second}); YAML keeps "
-                            "only the last: keep one"
-                        ).format(key=key, first=first_at[key], second=line),
-                        problem_mark=key_node.start_mark,
-                    )
-                first_at.setdefault(key, line)
-                stack.append(value_node)
+            for key_node, message in keys_twice(node):
+                raise yaml.constructor.ConstructorError(
+                    problem=message, problem_mark=key_node.start_mark
+                )
+            stack.extend(value for _key, value in node.value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
