@@ -85,7 +85,7 @@ def test_check_help_in_vietnamese(env: dict[str, str | None], lang: tuple[str]) 
     assert "--force Với --fix: thay thế tệp đã có." in shown
     assert "json: danh sách kết quả kiểm tra ghi ra đầu ra chuẩn" in shown  # the value stays
     assert "(như `planforge reformat`): ghi vào -o FILE, hoặc ghi đè" in shown
-    assert "Audit a Word document" not in shown and "With --fix" not in shown
+    assert "Audit Word documents" not in shown and "With --fix" not in shown
 
 
 @pytest.mark.parametrize(("env", "lang"), WAYS)
@@ -98,7 +98,7 @@ def test_planforge_help_in_vietnamese(env: dict[str, str | None], lang: tuple[st
     assert "check Kiểm tra thể thức các văn bản Word" in shown
     assert "template Xuất, tùy chỉnh và kiểm tra tệp mẫu Word." in shown
     assert "validate Kiểm tra kế hoạch mà không tạo văn bản" in shown
-    assert "Vietnamese coordination plans" not in shown and "Audit a Word" not in shown
+    assert "Vietnamese coordination plans" not in shown and "Audit Word" not in shown
 
 
 @pytest.mark.parametrize(("env", "lang"), WAYS)

@@ -30,7 +30,6 @@ from lxml import etree
 from .._errors import TemplateError
 from .._i18n import N_, _
 from .._profiles import Profile
-from .._reference import context_shape
 from .jinja import MAX_VALUE_LENGTH, properties_environment, sandboxed_environment
 from .layout import lay_out, mark_tables
 from .reader import StyleSheet, W, parse_xml
@@ -232,7 +231,9 @@ class CompiledTemplate:
                 self.parts.append(_Part(member, self._compile(env, blob, member)))
             elif part.content_type == _CORE:
                 self.core = self._compile_core(member, part.blob)
-        if not self._reads & set(context_shape()):
+        # a name the tags read that no tag sets and Jinja does not give (`range`, ...) can
+        # only come from the plan: none at all, and the template prints the same every time
+        if not self._reads - set(env.globals):
             raise TemplateError(_(READS_NOTHING), file=name)
         self.styles = StyleSheet(
             parse_xml(doc.part._styles_part.blob, part="word/styles.xml", name=name), {}
